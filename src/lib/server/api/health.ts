@@ -1,0 +1,14 @@
+import { Hono } from 'hono';
+import { countMunicipalities, getDatasetMeta } from '../db/municipalities';
+import type { ApiDeps } from './deps';
+
+export function healthRoutes({ db }: ApiDeps) {
+	return new Hono().get('/', (c) => {
+		c.header('Cache-Control', 'no-store');
+		return c.json({
+			status: 'ok' as const,
+			dataVersion: getDatasetMeta(db, 'data.version'),
+			boundaries: { municipalities: countMunicipalities(db), source: getDatasetMeta(db, 'boundaries.source') }
+		});
+	});
+}

@@ -1,0 +1,22 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { MunicipalityCode } from '../../schemas/municipality';
+import { getMunicipality, listMunicipalities } from '../db/municipalities';
+import type { ApiDeps } from './deps';
+import { ApiError } from './errors';
+import { validate } from './validate';
+
+export function municipalityRoutes({ db }: ApiDeps) {
+	return new Hono()
+		.get('/', (c) => {
+			c.header('Cache-Control', 'public, max-age=300');
+			return c.json({ municipalities: listMunicipalities(db) });
+		})
+		.get('/:code', validate('param', z.object({ code: MunicipalityCode })), (c) => {
+			const { code } = c.req.valid('param');
+			const municipality = getMunicipality(db, code);
+			if (!municipality) throw new ApiError(404, 'not_found', `No municipality with DIVIPOLA code ${code}`);
+			c.header('Cache-Control', 'public, max-age=300');
+			return c.json({ municipality });
+		});
+}

@@ -1,0 +1,10 @@
+import * as boundaries from './001_boundaries';
+
+/**
+ * Every schema version, in order. A feature adds its tables with a new `NNN_name.ts` file that
+ * exports `sql`, and one line here. Applied versions are recorded in `schema_migrations`; a
+ * migration is never edited once it has shipped.
+ */
+export const migrations: { version: number; name: string; sql: string }[] = [
+	{ version: 1, name: 'boundaries', sql: boundaries.sql }
+];
