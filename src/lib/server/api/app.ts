@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { boundaryRoutes, createBoundaryStore } from './boundaries';
 import type { ApiDeps } from './deps';
+import type { AppEnv } from './env';
 import { errorBody, handleApiError } from './errors';
 import { healthRoutes } from './health';
 import { municipalityRoutes } from './municipalities';
@@ -12,7 +13,12 @@ import { municipalityRoutes } from './municipalities';
  */
 export function createApi(deps: ApiDeps) {
 	const boundaries = createBoundaryStore(deps.config.boundariesDir);
-	const app = new Hono().basePath('/api');
+	const app = new Hono<AppEnv>().basePath('/api');
+	// Until sessions exist every caller is the anonymous public (see the access-control issue).
+	app.use('*', async (c, next) => {
+		c.set('user', null);
+		await next();
+	});
 	// JSON responses are compressed on the fly; boundaries arrive precompressed and are left alone.
 	app.use('*', compress());
 	app.route('/health', healthRoutes(deps));

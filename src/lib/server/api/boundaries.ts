@@ -5,6 +5,7 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ApiDeps } from './deps';
+import type { AppEnv } from './env';
 import { ApiError } from './errors';
 import { validate } from './validate';
 
@@ -58,7 +59,7 @@ function negotiate(acceptEncoding: string | undefined): 'br' | 'gzip' | 'identit
 }
 
 export function boundaryRoutes(_deps: ApiDeps, store: BoundaryStore) {
-	return new Hono().get(
+	return new Hono<AppEnv>().get(
 		'/:layer',
 		validate('param', z.object({ layer: z.enum(BOUNDARY_LAYERS) })),
 		validate('query', z.object({ v: z.string().max(64).optional() })),

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { countMunicipalities, getDatasetMeta } from '../db/municipalities';
 import type { ApiDeps } from './deps';
+import type { AppEnv } from './env';
 
 export function healthRoutes({ db }: ApiDeps) {
-	return new Hono().get('/', (c) => {
+	return new Hono<AppEnv>().get('/', (c) => {
 		c.header('Cache-Control', 'no-store');
 		return c.json({
 			status: 'ok' as const,

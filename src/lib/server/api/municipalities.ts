@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { MunicipalityCode } from '../../schemas/municipality';
 import { getMunicipality, listMunicipalities } from '../db/municipalities';
 import type { ApiDeps } from './deps';
+import type { AppEnv } from './env';
 import { ApiError } from './errors';
 import { validate } from './validate';
 
 export function municipalityRoutes({ db }: ApiDeps) {
-	return new Hono()
+	return new Hono<AppEnv>()
 		.get('/', (c) => {
 			c.header('Cache-Control', 'public, max-age=300');
 			return c.json({ municipalities: listMunicipalities(db) });
