@@ -1,0 +1,25 @@
+import { pathToFileURL } from 'node:url';
+import { buildBoundaries } from '../geo/build';
+import { loadConfig, type AppConfig } from '../src/lib/server/config';
+import { openDatabase } from '../src/lib/server/db/connection';
+
+/**
+ * Everything the server needs before it answers: the schema migrated, the boundaries built and
+ * loaded (skipped when the source has not changed), and the default data seeded when empty.
+ * Each step is idempotent, so it runs on every `npm start`.
+ */
+export async function prepareData(config: AppConfig = loadConfig()): Promise<void> {
+	const db = openDatabase(config.databaseFile);
+	try {
+		await buildBoundaries({ source: config.boundariesSource, db, outDir: config.boundariesDir });
+	} finally {
+		db.close();
+	}
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	prepareData().catch((error: unknown) => {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	});
+}

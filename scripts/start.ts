@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { loadConfig } from '../src/lib/server/config';
+import { ensureAppBuilt } from './build-app';
+import { prepareData } from './prepare-data';
+
+/**
+ * `npm start`: build the app if needed, prepare the data, then serve. One command for a new
+ * user on a fresh clone; every step is skipped when already done.
+ */
+async function main(): Promise<void> {
+	const config = loadConfig();
+	ensureAppBuilt();
+	await prepareData(config);
+	process.env.PORT = String(config.port);
+	process.env.HOST = config.host;
+	// The adapter-node server starts listening when imported.
+	await import(pathToFileURL(path.resolve('build', 'index.js')).href);
+	const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+	console.log(`\nResiliencia está lista / is ready: http://${shownHost}:${config.port}/\n`);
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});
