@@ -6,7 +6,11 @@ const places = [
 	{ code: '11001', name: 'Bogotá, D.C.', departmentName: 'Bogotá, D.C.' },
 	{ code: '76001', name: 'Cali', departmentName: 'Valle del Cauca' },
 	{ code: '05001', name: 'Medellín', departmentName: 'Antioquia' },
-	{ code: '88001', name: 'San Andrés', departmentName: 'Archipiélago de San Andrés, Providencia y Santa Catalina' },
+	{
+		code: '88001',
+		name: 'San Andrés',
+		departmentName: 'Archipiélago de San Andrés, Providencia y Santa Catalina'
+	},
 	{ code: '19698', name: 'Santander de Quilichao', departmentName: 'Cauca' },
 	{ code: '52001', name: 'Pasto', departmentName: 'Nariño' }
 ];
@@ -29,7 +33,11 @@ describe('searchMunicipalities', () => {
 	});
 	it('matches name and department together', () => {
 		expect(searchMunicipalities(places, 'cali valle').map((p) => p.code)).toEqual(['76001']);
-		expect(searchMunicipalities(places, 'narino').map((p) => p.code).sort()).toEqual(['52001', '52835']);
+		expect(
+			searchMunicipalities(places, 'narino')
+				.map((p) => p.code)
+				.sort()
+		).toEqual(['52001', '52835']);
 	});
 	it('finds by DIVIPOLA code prefix, with or without the leading zero', () => {
 		expect(searchMunicipalities(places, '05001').map((p) => p.code)).toEqual(['05001']);

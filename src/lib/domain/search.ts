@@ -23,13 +23,21 @@ type Ranked<T> = { item: T; rank: number };
  * then a match in "name department" together (so "cali valle" works). Within a rank, by name.
  * A query of digits matches DIVIPOLA codes by prefix.
  */
-export function searchMunicipalities<T extends Searchable>(items: readonly T[], query: string, limit = 10): T[] {
+export function searchMunicipalities<T extends Searchable>(
+	items: readonly T[],
+	query: string,
+	limit = 10
+): T[] {
 	const q = normaliseForSearch(query);
 	if (q.length === 0) return [];
 	const ranked: Ranked<T>[] = [];
 	const isCode = /^\d+$/.test(q);
 	for (const item of items) {
-		const rank = isCode ? (item.code.startsWith(q.padStart(Math.min(5, q.length), '0')) ? 0 : -1) : rankOf(item, q);
+		const rank = isCode
+			? item.code.startsWith(q.padStart(Math.min(5, q.length), '0'))
+				? 0
+				: -1
+			: rankOf(item, q);
 		if (rank >= 0) ranked.push({ item, rank });
 	}
 	ranked.sort((a, b) => a.rank - b.rank || a.item.name.localeCompare(b.item.name, 'es'));

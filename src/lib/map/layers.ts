@@ -1,0 +1,95 @@
+import type { Layer } from '@deck.gl/core';
+import { GeoJsonLayer } from '@deck.gl/layers';
+import type { Feature, MultiLineString } from 'geojson';
+import type { MunicipalityFeature } from '$lib/state/atlas.svelte';
+import type { RGBA } from './palette';
+
+/**
+ * deck.gl layers of the map, bottom to top. This module is imported lazily with deck.gl itself,
+ * so the page shell does not wait for ~1 MB of WebGL code. Layer ids are stable: deck.gl then
+ * diffs props and only re-uploads what changed (the selection outline, not 1,100 polygons).
+ */
+
+export type MapLayerInput = {
+	municipalities: MunicipalityFeature[];
+	municipalityBorders: Feature<MultiLineString> | null;
+	departmentLines: Feature<MultiLineString> | null;
+	/** Fill per legend class; `noData` for municipalities without a value. */
+	classColours: RGBA[];
+	noData: RGBA;
+	selectedCode: string | null;
+};
+
+// Thin mid-grey borders: darker than the palest class and lighter than the darkest, so they
+// separate neighbours at both ends of the ramp without competing with the fill colour.
+const MUNICIPALITY_BORDER: RGBA = [112, 124, 138, 150];
+const DEPARTMENT_BORDER: RGBA = [24, 33, 44, 220];
+const SELECTION: RGBA = [200, 30, 90, 255];
+const HALO: RGBA = [255, 255, 255, 230];
+// Hovered municipality: darkened by ~25% (deck.gl mixes highlightColor in by its alpha).
+const HOVER: RGBA = [10, 20, 35, 64];
+
+export function buildMapLayers(input: MapLayerInput): Layer[] {
+	const { municipalities, municipalityBorders, departmentLines, classColours, noData, selectedCode } = input;
+	const layers: Layer[] = [
+		new GeoJsonLayer<MunicipalityFeature['properties']>({
+			id: 'municipalities-density',
+			data: municipalities,
+			pickable: true,
+			autoHighlight: true,
+			highlightColor: HOVER,
+			filled: true,
+			stroked: false,
+			getFillColor: (f) => classColours[f.properties.classIndex] ?? noData,
+			updateTriggers: { getFillColor: [classColours, noData] }
+		})
+	];
+	if (municipalityBorders) {
+		layers.push(
+			new GeoJsonLayer({
+				id: 'municipality-borders',
+				data: [municipalityBorders],
+				stroked: true,
+				filled: false,
+				getLineColor: MUNICIPALITY_BORDER,
+				lineWidthUnits: 'pixels',
+				getLineWidth: 0.6
+			})
+		);
+	}
+	if (departmentLines) {
+		layers.push(
+			new GeoJsonLayer({
+				id: 'department-outlines',
+				data: [departmentLines],
+				stroked: true,
+				filled: false,
+				getLineColor: DEPARTMENT_BORDER,
+				lineWidthUnits: 'pixels',
+				getLineWidth: 1.2,
+				lineJointRounded: true
+			})
+		);
+	}
+	const selected = selectedCode ? municipalities.filter((f) => f.properties.code === selectedCode) : [];
+	// A white halo under a strong magenta line: visible on every class colour, pale or dark, and
+	// distinct from the blue–yellow ramp.
+	for (const [id, colour, width] of [
+		['selection-halo', HALO, 6],
+		['selection-outline', SELECTION, 2.5]
+	] as const) {
+		layers.push(
+			new GeoJsonLayer({
+				id,
+				data: selected,
+				stroked: true,
+				filled: false,
+				getLineColor: colour,
+				lineWidthUnits: 'pixels',
+				getLineWidth: width,
+				lineJointRounded: true
+			})
+		);
+	}
+	return layers;
+}

@@ -1,0 +1,130 @@
+import type { Feature, MultiLineString } from 'geojson';
+import { classifyQuantiles, classOf, type Classification } from '$lib/domain/classify';
+import {
+	BoundariesMissingError,
+	departmentOutline,
+	fetchTopology,
+	municipalityBorders,
+	municipalityFeatures,
+	type MunicipalityGeometry
+} from '$lib/map/boundaries';
+import type { MunicipalitySummary } from '$lib/schemas/municipality';
+
+export type MunicipalityMapProperties = {
+	code: string;
+	name: string;
+	departmentName: string;
+	/** Inhabitants per km²: 2018 census population over MGN area; null when either is missing. */
+	density: number | null;
+	/** Class of `density` in the legend, or -1 without a value. */
+	classIndex: number;
+};
+export type MunicipalityFeature = Feature<MunicipalityGeometry, MunicipalityMapProperties>;
+
+export type AtlasStatus = 'loading' | 'ready' | 'missing' | 'error';
+
+export type BoundaryVersions = { municipalities: string | null; departments: string | null };
+
+/** Number of classes of the choropleth (quantiles; see domain/classify.ts). */
+export const CLASS_COUNT = 7;
+
+/**
+ * The data behind the map: the municipality list (for search and names), the boundaries joined
+ * with population density, and its classification. Features are large and never mutated, so
+ * they sit in `$state.raw` (no deep proxies over ~1,100 polygons).
+ */
+export class Atlas {
+	status = $state<AtlasStatus>('loading');
+	municipalities = $state.raw<MunicipalitySummary[]>([]);
+	features = $state.raw<MunicipalityFeature[]>([]);
+	municipalityBorders = $state.raw<Feature<MultiLineString> | null>(null);
+	departmentLines = $state.raw<Feature<MultiLineString> | null>(null);
+	classification = $state.raw<Classification | null>(null);
+
+	#controller: AbortController | null = null;
+
+	/** `versions` is read at each load, so a retry after a rebuild asks for the new files. */
+	constructor(private readonly versions: () => BoundaryVersions) {}
+
+	/** Loads (or reloads, after an error) everything; a newer call cancels an older one. */
+	async load(): Promise<void> {
+		this.#controller?.abort();
+		const controller = new AbortController();
+		this.#controller = controller;
+		const { signal } = controller;
+		const versions = this.versions();
+		this.status = 'loading';
+		try {
+			// The search works from the list alone, so it is published before the heavier geometry.
+			const listed = fetchMunicipalityList(signal).then((list) => {
+				if (!signal.aborted) this.municipalities = list;
+				return list;
+			});
+			const [list, municipalityTopology, departmentTopology] = await Promise.all([
+				listed,
+				fetchTopology('municipalities', versions.municipalities, signal),
+				fetchTopology('departments', versions.departments, signal)
+			]);
+			const { features, classification } = joinDensity(list, municipalityFeatures(municipalityTopology));
+			this.features = features;
+			this.municipalityBorders = municipalityBorders(municipalityTopology);
+			this.departmentLines = departmentOutline(departmentTopology);
+			this.classification = classification;
+			this.status = 'ready';
+		} catch (error) {
+			if (signal.aborted) return;
+			// Missing boundaries are an expected state of a fresh install, shown as such, not a fault.
+			if (error instanceof BoundariesMissingError) {
+				this.status = 'missing';
+				return;
+			}
+			this.status = 'error';
+			console.error('Map data failed to load', error);
+		}
+	}
+
+	destroy(): void {
+		this.#controller?.abort();
+	}
+}
+
+/** Boundaries joined with the list by DIVIPOLA code, each with its density and legend class. */
+function joinDensity(
+	list: MunicipalitySummary[],
+	shapes: ReturnType<typeof municipalityFeatures>
+): { features: MunicipalityFeature[]; classification: Classification | null } {
+	const byCode = new Map(list.map((m) => [m.code, m]));
+	const densities = shapes.map((f) => densityOf(byCode.get(f.properties.code)));
+	const classification = classifyQuantiles(
+		densities.filter((d): d is number => d !== null),
+		CLASS_COUNT
+	);
+	const features = shapes.map((f, i): MunicipalityFeature => {
+		const summary = byCode.get(f.properties.code);
+		const density = densities[i] ?? null;
+		return {
+			type: 'Feature',
+			geometry: f.geometry,
+			properties: {
+				code: f.properties.code,
+				name: summary?.name ?? f.properties.name,
+				departmentName: summary?.department.name ?? '',
+				density,
+				classIndex: density === null || !classification ? -1 : classOf(density, classification.breaks)
+			}
+		};
+	});
+	return { features, classification };
+}
+
+function densityOf(summary: MunicipalitySummary | undefined): number | null {
+	if (!summary || !(summary.areaKm2 > 0) || !Number.isFinite(summary.population)) return null;
+	return summary.population / summary.areaKm2;
+}
+
+async function fetchMunicipalityList(signal: AbortSignal): Promise<MunicipalitySummary[]> {
+	const response = await fetch('/api/municipalities', { signal });
+	if (!response.ok) throw new Error(`GET /api/municipalities answered ${response.status}`);
+	const body = (await response.json()) as { municipalities: MunicipalitySummary[] };
+	return body.municipalities;
+}
