@@ -20,11 +20,24 @@ export default ts.config(
 	},
 	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
-		languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } }
+		languageOptions: {
+			parserOptions: {
+				projectService: true,
+				extraFileExtensions: ['.svelte'],
+				parser: ts.parser,
+				svelteConfig
+			}
+		}
 	},
 	{
 		// The browser must never reach server-only code (STYLE.md, convention 1).
-		files: ['src/lib/components/**', 'src/lib/map/**', 'src/lib/state/**', 'src/routes/**/+page.svelte', 'src/routes/**/+layout.svelte'],
+		files: [
+			'src/lib/components/**',
+			'src/lib/map/**',
+			'src/lib/state/**',
+			'src/routes/**/+page.svelte',
+			'src/routes/**/+layout.svelte'
+		],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: ['$lib/server/*', '**/server/**'] }]
 		}

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/lib/server/db/connection';
@@ -9,6 +8,7 @@ import { buildBoundaries } from './build';
 import { gridCode, gridFeatureCollection, gridTopology, writeTempJson } from './fixtures';
 import { queenNeighbours } from './neighbours';
 import { arcUseCounts, simplifyTopology } from './simplify';
+import { geometryOf } from './topology';
 import { checkPolygonGeometry, readBoundarySource } from './source';
 
 const cleanups: (() => void)[] = [];
@@ -194,7 +194,7 @@ describe('simplifyTopology', () => {
 		const simplified = simplifyTopology(source.topology, { keep: 0.01, quantization: 1e4 }) as Topology;
 		const collection = simplified.objects.municipalities as GeometryCollection;
 		for (const geometry of collection.geometries) {
-			const { problems } = checkPolygonGeometry(feature(simplified, geometry).geometry);
+			const { problems } = checkPolygonGeometry(geometryOf(simplified, geometry));
 			expect(problems).toEqual([]);
 		}
 	});

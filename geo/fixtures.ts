@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Feature, FeatureCollection, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { topology } from 'topojson-server';
 
 /**
@@ -91,20 +91,15 @@ export function gridTopology(): object {
 		const code = String(f.properties.DPTO_CCDGO);
 		byDepartment.set(code, [...(byDepartment.get(code) ?? []), f]);
 	}
-	return topology(
-		{
-			MGN_ANM_MPIOS: municipalities,
-			MGN_ANM_DPTOS: {
-				type: 'FeatureCollection',
-				features: [...byDepartment].map(([code, members]) => ({
-					type: 'Feature' as const,
-					properties: { DPTO_CCDGO: code, DPTO_CNMBR: `DEPARTAMENTO ${code}` },
-					geometry: { type: 'MultiPolygon' as const, coordinates: members.map((m) => m.geometry.coordinates) }
-				}))
-			}
-		},
-		1e6
-	);
+	const departments: FeatureCollection<MultiPolygon> = {
+		type: 'FeatureCollection',
+		features: [...byDepartment].map(([code, members]) => ({
+			type: 'Feature',
+			properties: { DPTO_CCDGO: code, DPTO_CNMBR: `DEPARTAMENTO ${code}` },
+			geometry: { type: 'MultiPolygon', coordinates: members.map((m) => m.geometry.coordinates) }
+		}))
+	};
+	return topology({ MGN_ANM_MPIOS: municipalities, MGN_ANM_DPTOS: departments }, 1e6);
 }
 
 /** Writes JSON to a new temporary file and returns its path. */

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { quantize } from 'topojson-client';
 import { presimplify, quantile, simplify } from 'topojson-simplify';
-import type { GeometryCollection, GeometryObject, Topology } from 'topojson-specification';
+import type { GeometryCollection, GeometryObject, Objects, Topology } from 'topojson-specification';
 import { arcIndicesOf, pruneToObjects } from './topology';
 
 export type SimplifyOptions = {
@@ -28,7 +28,8 @@ type WeightedArc = [number, number, number][];
  * best-weighted points instead, so no municipality disappears.
  */
 export function simplifyTopology(topology: Topology, options: SimplifyOptions = DEFAULT_SIMPLIFY): Topology {
-	const weighted = presimplify(topology);
+	// The typings want non-null properties; geometry properties are never read here.
+	const weighted = presimplify(topology as Topology<Objects<Record<string, unknown>>>);
 	// topojson-simplify sorts weights in descending order: the quantile at `keep` keeps that share.
 	const minWeight = quantile(weighted, options.keep);
 	const simplified = simplify(weighted, minWeight);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { feature, mergeArcs } from 'topojson-client';
+import { mergeArcs } from 'topojson-client';
 import { topology as toTopology } from 'topojson-server';
 import type {
 	GeometryCollection,
@@ -12,6 +12,7 @@ import type {
 import type { FeatureCollection, Geometry, Position } from 'geojson';
 import { z } from 'zod';
 import { BoundarySourceError } from './errors';
+import { geometryOf } from './topology';
 
 /** Mainland Colombia, the San Andrés archipelago and a margin, in degrees. */
 const COLOMBIA_BBOX = { west: -82.5, south: -4.5, east: -66, north: 14 };
@@ -229,7 +230,7 @@ function validate(file: string, topology: BoundarySource['topology']) {
 		if (previous !== undefined)
 			problems.push(`${label}: duplicate code ${p.MPIO_CDPMP} (also municipality #${previous + 1})`);
 		seen.set(p.MPIO_CDPMP, index);
-		const { problems: geometryProblems, bbox } = checkPolygonGeometry(feature(topology, geometry).geometry);
+		const { problems: geometryProblems, bbox } = checkPolygonGeometry(geometryOf(topology, geometry));
 		for (const problem of geometryProblems) problems.push(`${label}: ${problem}`);
 		municipalities.push({
 			code: p.MPIO_CDPMP,
@@ -271,7 +272,7 @@ function departmentRecords(
 		}
 		const members = municipalities.filter((m) => m.departmentCode === parsed.data.DPTO_CCDGO);
 		const props = geometry.properties as Record<string, unknown>;
-		const { bbox } = checkPolygonGeometry(feature(topology, geometry).geometry);
+		const { bbox } = checkPolygonGeometry(geometryOf(topology, geometry));
 		const lon = typeof props.LONGITUD === 'number' ? props.LONGITUD : (bbox[0] + bbox[2]) / 2;
 		const lat = typeof props.LATITUD === 'number' ? props.LATITUD : (bbox[1] + bbox[3]) / 2;
 		records.push({

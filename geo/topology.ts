@@ -1,3 +1,5 @@
+import type { Geometry } from 'geojson';
+import { feature } from 'topojson-client';
 import type { GeometryCollection, GeometryObject, Topology } from 'topojson-specification';
 
 /** Arc indices referenced by a geometry, as non-negative indices (TopoJSON writes ~i for reversed arcs). */
@@ -61,4 +63,10 @@ export function pruneToObjects(topology: Topology, names: string[]): Topology {
 		objects,
 		arcs
 	};
+}
+
+/** The GeoJSON geometry of one topology object (a single geometry, never a collection here). */
+export function geometryOf(topology: Topology, object: GeometryObject): Geometry | null {
+	const result = feature(topology, object);
+	return 'geometry' in result ? result.geometry : null;
 }

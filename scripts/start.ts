@@ -14,6 +14,9 @@ async function main(): Promise<void> {
 	await prepareData(config);
 	process.env.PORT = String(config.port);
 	process.env.HOST = config.host;
+	// adapter-node assumes https when ORIGIN is unset, and SvelteKit then refuses the forms posted
+	// from http://localhost. Behind a TLS proxy, set ORIGIN to the public https URL.
+	process.env.ORIGIN ??= `http://localhost:${config.port}`;
 	// The adapter-node server starts listening when imported.
 	await import(pathToFileURL(path.resolve('build', 'index.js')).href);
 	const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -1,4 +1,7 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { ActiveSession } from '$lib/server/auth/sessions';
+import type { SessionUser } from '$lib/server/auth/types';
+
 declare global {
 	namespace App {
 		interface Error {
@@ -7,6 +10,9 @@ declare global {
 		}
 		interface Locals {
 			requestId: string;
+			/** The signed-in user for page loads and form actions (hooks.server.ts); null = anonymous. */
+			user: SessionUser | null;
+			session: ActiveSession | null;
 		}
 	}
 }

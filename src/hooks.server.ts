@@ -1,30 +1,73 @@
-import type { Handle, HandleServerError } from '@sveltejs/kit';
+import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
+import { sessionCookie } from '$lib/server/auth/cookie';
+import { crossOriginRefusal } from '$lib/server/auth/csrf';
+import { authenticate } from '$lib/server/auth/sessions';
+import { serverContext } from '$lib/server/context';
+
+/** Form posts are small; anything bigger is refused before it is read (the API sets its own limits). */
+const PAGE_BODY_LIMIT = 64 * 1024;
 
 /**
- * Security headers for every response. Pages get their Content-Security-Policy from SvelteKit
- * (svelte.config.js, with nonces for its own inline script); API responses are data, so they get
- * a policy that allows nothing.
+ * Request context for pages, and security headers for every response. Pages get their
+ * Content-Security-Policy from SvelteKit (svelte.config.js, with nonces for its own inline
+ * script); API responses are data, so they get a policy that allows nothing.
+ *
+ * The API (`/api/*`) checks CSRF, body size and the session itself (src/lib/server/api/access.ts);
+ * here the same checks guard form actions and other page endpoints, and the signed-in user is
+ * loaded into `locals.user` for `+layout.server.ts` guards (src/lib/server/auth/guard.ts).
  */
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = randomUUID();
+	event.locals.user = null;
+	event.locals.session = null;
+	if (!event.url.pathname.startsWith('/api/')) {
+		const refused = refusePageRequest(event);
+		if (refused) return withSecurityHeaders(refused, event);
+		const cookie = sessionCookie(event.url);
+		const token = cookie ? event.cookies.get(cookie.name) : undefined;
+		if (token) {
+			event.locals.session = authenticate(serverContext().db, token);
+			event.locals.user = event.locals.session?.user ?? null;
+		}
+	}
 	const response = await resolve(event);
+	// A page rendered for a signed-in user may hold restricted data: never cache it anywhere.
+	if (event.locals.user) response.headers.set('Cache-Control', 'private, no-store');
+	return withSecurityHeaders(response, event);
+};
+
+function refusePageRequest(event: RequestEvent): Response | null {
+	const { request, url } = event;
+	const reason = crossOriginRefusal(request.method, request.headers, url);
+	if (reason)
+		return new Response(`Forbidden: ${reason}`, { status: 403, headers: { 'Content-Type': 'text/plain' } });
+	const length = Number(request.headers.get('content-length') ?? 0);
+	if (length > PAGE_BODY_LIMIT) {
+		return new Response('Payload too large', { status: 413, headers: { 'Content-Type': 'text/plain' } });
+	}
+	return null;
+}
+
+function withSecurityHeaders(response: Response, event: RequestEvent): Response {
 	const headers = response.headers;
 	headers.set('X-Content-Type-Options', 'nosniff');
 	headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
 	headers.set('X-Frame-Options', 'DENY');
 	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
 	headers.set('Permissions-Policy', 'geolocation=(), camera=(), microphone=()');
-	if (event.url.protocol === 'https:') headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+	if (event.url.protocol === 'https:')
+		headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
 	if (event.url.pathname.startsWith('/api/') && !headers.has('Content-Security-Policy')) {
 		headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
 	}
 	return response;
-};
+}
 
 /** Unexpected errors are logged with the request id; the user sees only a safe message. */
 export const handleError: HandleServerError = ({ error, event, status }) => {
-	if (status !== 404) console.error(`[${event.locals.requestId ?? '-'}] ${event.request.method} ${event.url.pathname}`, error);
+	if (status !== 404)
+		console.error(`[${event.locals.requestId ?? '-'}] ${event.request.method} ${event.url.pathname}`, error);
 	return {
 		message: status === 404 ? 'Página no encontrada / Page not found' : 'Error inesperado / Unexpected error',
 		requestId: event.locals.requestId

@@ -45,7 +45,11 @@ describe('GET /api/municipalities/:code', () => {
 		const { res, body } = await json('/api/municipalities/52835');
 		expect(res.status).toBe(200);
 		const m = body.municipality as Record<string, unknown>;
-		expect(m).toMatchObject({ code: '52835', name: 'San Andrés de Tumaco', department: { code: '52', name: 'Nariño' } });
+		expect(m).toMatchObject({
+			code: '52835',
+			name: 'San Andrés de Tumaco',
+			department: { code: '52', name: 'Nariño' }
+		});
 		expect(m.densityPerKm2).toBeCloseTo(138091 / 3611.51, 1);
 		expect(m.neighbours).toEqual([
 			{ code: '52356', name: 'Ipiales', department: { code: '52', name: 'Nariño' }, sharesEdge: false },
@@ -69,7 +73,9 @@ describe('GET /api/municipalities/:code', () => {
 		const { res, body } = await json('/api/municipalities/99999');
 		expect(res.status).toBe(404);
 		expect(res.headers.get('content-type')).toMatch(/application\/json/);
-		expect(body).toEqual({ error: { code: 'not_found', message: 'No municipality with DIVIPOLA code 99999' } });
+		expect(body).toEqual({
+			error: { code: 'not_found', message: 'No municipality with DIVIPOLA code 99999' }
+		});
 	});
 
 	it.each(['abc', '123', '123456', '%3Cscript%3E'])('answers 400 for the malformed code %s', async (code) => {
@@ -94,7 +100,11 @@ describe('unknown routes and methods', () => {
 });
 
 describe('GET /api/boundaries/:layer', () => {
-	const topo = JSON.stringify({ type: 'Topology', objects: { municipalities: { type: 'GeometryCollection', geometries: [] } }, arcs: [] });
+	const topo = JSON.stringify({
+		type: 'Topology',
+		objects: { municipalities: { type: 'GeometryCollection', geometries: [] } },
+		arcs: []
+	});
 
 	beforeAll(() => {
 		fs.mkdirSync(ctx.config.boundariesDir, { recursive: true });
@@ -102,18 +112,24 @@ describe('GET /api/boundaries/:layer', () => {
 	});
 
 	it('serves gzip or brotli with an ETag and answers 304 when it matches', async () => {
-		const gz = await ctx.api.request('/api/boundaries/municipalities', { headers: { 'Accept-Encoding': 'gzip' } });
+		const gz = await ctx.api.request('/api/boundaries/municipalities', {
+			headers: { 'Accept-Encoding': 'gzip' }
+		});
 		expect(gz.status).toBe(200);
 		expect(gz.headers.get('content-encoding')).toBe('gzip');
 		expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(topo);
 		const etag = gz.headers.get('etag');
 		expect(etag).toMatch(/^"[0-9a-f]{16}"$/);
 
-		const br = await ctx.api.request('/api/boundaries/municipalities', { headers: { 'Accept-Encoding': 'gzip, br' } });
+		const br = await ctx.api.request('/api/boundaries/municipalities', {
+			headers: { 'Accept-Encoding': 'gzip, br' }
+		});
 		expect(br.headers.get('content-encoding')).toBe('br');
 		expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString()).toBe(topo);
 
-		const again = await ctx.api.request('/api/boundaries/municipalities', { headers: { 'If-None-Match': etag! } });
+		const again = await ctx.api.request('/api/boundaries/municipalities', {
+			headers: { 'If-None-Match': etag! }
+		});
 		expect(again.status).toBe(304);
 	});
 

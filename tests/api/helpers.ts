@@ -3,11 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { createApi } from '../../src/lib/server/api/app';
+import { createPasswordHasher, type ScryptParams } from '../../src/lib/server/auth/password';
+import { createSession } from '../../src/lib/server/auth/sessions';
+import { createUser } from '../../src/lib/server/auth/users';
+import type { Jurisdiction, Role, UserView } from '../../src/lib/schemas/users';
 import { loadConfig, type AppConfig } from '../../src/lib/server/config';
 import { openDatabase } from '../../src/lib/server/db/connection';
 
 /** A temporary database and build folder, with a handful of real-looking municipalities. */
-export function createTestContext(): {
+export function createTestContext(options: { scrypt?: ScryptParams | 'production' } = {}): {
 	db: Database.Database;
 	config: AppConfig;
 	api: ReturnType<typeof createApi>;
@@ -15,13 +19,21 @@ export function createTestContext(): {
 	cleanup: () => void;
 } {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resiliencia-api-'));
-	const config = loadConfig({ RESILIENCIA_DB: path.join(dir, 'test.db'), RESILIENCIA_BUILD_DIR: path.join(dir, 'build') });
+	const config = loadConfig({
+		RESILIENCIA_DB: path.join(dir, 'test.db'),
+		RESILIENCIA_BUILD_DIR: path.join(dir, 'build')
+	});
 	const db = openDatabase(config.databaseFile);
 	seedBoundaries(db);
 	return {
 		db,
 		config,
-		api: createApi({ db, config }),
+		// Password hashing at a test-only cost unless a test asks for production (see TEST_SCRYPT).
+		api: createApi({
+			db,
+			config,
+			testOnlyScrypt: options.scrypt === 'production' ? undefined : (options.scrypt ?? TEST_SCRYPT)
+		}),
 		dir,
 		cleanup: () => {
 			db.close();
@@ -64,7 +76,9 @@ export function seedBoundaries(db: Database.Database): void {
 		   point_lon, point_lat, bbox_west, bbox_south, bbox_east, bbox_north, is_island)
 		 VALUES (?, ?, upper(?), ?, ?, NULL, ?, ?, ?, ? - 0.2, ? - 0.2, ? + 0.2, ? + 0.2, ?)`
 	);
-	const near = db.prepare('INSERT INTO municipality_neighbours (code, neighbour_code, shares_edge) VALUES (?, ?, ?)');
+	const near = db.prepare(
+		'INSERT INTO municipality_neighbours (code, neighbour_code, shares_edge) VALUES (?, ?, ?)'
+	);
 	db.transaction(() => {
 		for (const d of departments) dept.run(...d);
 		for (const [code, name, dpto, pop, area, lon, lat, island] of municipalities) {
@@ -79,3 +93,63 @@ export function seedBoundaries(db: Database.Database): void {
 }
 
 export const FIXTURE_POPULATION = municipalities.reduce((sum, m) => sum + m[3], 0);
+
+// --- Users and sessions (access-control issue) -----------------------------------------------
+
+/**
+ * scrypt at N = 2^10 instead of 2^17: ~1 ms instead of ~150 ms and 1 MiB instead of 128 MiB per
+ * hash. Test-only, passed explicitly as `ApiDeps.testOnlyScrypt`; tests/api/access.spec.ts checks
+ * the production cost.
+ */
+export const TEST_SCRYPT: ScryptParams = { logN: 10, r: 8, p: 1 };
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+const testHasher = createPasswordHasher(TEST_SCRYPT);
+
+/** Creates a user directly in the database (as the command line would), at the test cost. */
+export function addUser(
+	db: Database.Database,
+	user: { email: string; role: Role; password?: string; jurisdiction?: Partial<Jurisdiction> }
+): Promise<UserView> {
+	return createUser(
+		db,
+		testHasher,
+		{
+			email: user.email,
+			role: user.role,
+			password: user.password ?? TEST_PASSWORD,
+			jurisdiction: { departments: [], municipalities: [], ...user.jurisdiction }
+		},
+		{ actor: { id: null, email: 'test' }, ip: null }
+	);
+}
+
+/** The Cookie header of a fresh session for a user, without going through the login route. */
+export function sessionCookieFor(db: Database.Database, userId: number): string {
+	return `resiliencia_session=${createSession(db, userId, { ip: null, userAgent: 'test' }).token}`;
+}
+
+/** Logs in through `POST /api/auth/login`; returns the response and the Cookie header to send next. */
+export async function loginAs(
+	api: ReturnType<typeof createApi>,
+	email: string,
+	password = TEST_PASSWORD
+): Promise<{ res: Response; cookie: string | null }> {
+	const res = await api.request('/api/auth/login', {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ email, password })
+	});
+	const set = res.headers.get('set-cookie');
+	return { res, cookie: set ? set.split(';')[0]! : null };
+}
+
+/** Headers a same-origin browser would send with a JSON write. */
+export function jsonHeaders(cookie?: string | null): Record<string, string> {
+	return {
+		'Content-Type': 'application/json',
+		Origin: 'http://localhost',
+		'Sec-Fetch-Site': 'same-origin',
+		...(cookie ? { Cookie: cookie } : {})
+	};
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { access } from './access';
 import type { ApiDeps } from './deps';
 import type { AppEnv } from './env';
 import { ApiError } from './errors';
@@ -61,6 +62,7 @@ function negotiate(acceptEncoding: string | undefined): 'br' | 'gzip' | 'identit
 export function boundaryRoutes(_deps: ApiDeps, store: BoundaryStore) {
 	return new Hono<AppEnv>().get(
 		'/:layer',
+		access('public'),
 		validate('param', z.object({ layer: z.enum(BOUNDARY_LAYERS) })),
 		validate('query', z.object({ v: z.string().max(64).optional() })),
 		(c) => {
@@ -68,7 +70,11 @@ export function boundaryRoutes(_deps: ApiDeps, store: BoundaryStore) {
 			const { v } = c.req.valid('query');
 			const file = store.get(layer);
 			if (!file) {
-				throw new ApiError(503, 'boundaries_missing', 'Web boundaries have not been built yet: run `npm run geo:build`.');
+				throw new ApiError(
+					503,
+					'boundaries_missing',
+					'Web boundaries have not been built yet: run `npm run geo:build`.'
+				);
 			}
 			// A URL that names the current version never changes, so it may be cached for a year;
 			// an unversioned URL is revalidated with its ETag.

@@ -46,8 +46,12 @@ export function handleApiError(err: Error, c: Context): Response {
 }
 
 /** Human-readable summary of a zod error: `field: reason; field: reason`. */
-export function describeZodError(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+export function describeZodError(error: {
+	issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): string {
 	return error.issues
-		.map((issue) => (issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+		.map((issue) =>
+			issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message
+		)
 		.join('; ');
 }

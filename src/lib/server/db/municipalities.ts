@@ -61,7 +61,12 @@ export function getMunicipality(db: Database.Database, code: string): Municipali
 			   JOIN departments d ON d.code = m.department_code
 			  WHERE n.code = ? ORDER BY m.name`
 		).all(code) as (SummaryRow & { shares_edge: number })[]
-	).map((n) => ({ code: n.code, name: n.name, department: toSummary(n).department, sharesEdge: n.shares_edge === 1 }));
+	).map((n) => ({
+		code: n.code,
+		name: n.name,
+		department: toSummary(n).department,
+		sharesEdge: n.shares_edge === 1
+	}));
 	return {
 		...toSummary(row),
 		officialName: row.official_name,
@@ -76,7 +81,8 @@ export function getMunicipality(db: Database.Database, code: string): Municipali
 }
 
 export function getDatasetMeta(db: Database.Database, key: string): string | null {
-	const row = statement(db, 'SELECT value FROM dataset_meta WHERE key = ?').get(key) as { value: string } | undefined;
+	const row = statement(db, 'SELECT value FROM dataset_meta WHERE key = ?').get(key) as
+		{ value: string } | undefined;
 	return row?.value ?? null;
 }
 

@@ -1,4 +1,5 @@
 import * as boundaries from './001_boundaries';
+import * as access from './002_access';
 
 /**
  * Every schema version, in order. A feature adds its tables with a new `NNN_name.ts` file that
@@ -6,5 +7,6 @@ import * as boundaries from './001_boundaries';
  * migration is never edited once it has shipped.
  */
 export const migrations: { version: number; name: string; sql: string }[] = [
-	{ version: 1, name: 'boundaries', sql: boundaries.sql }
+	{ version: 1, name: 'boundaries', sql: boundaries.sql },
+	{ version: 2, name: 'access', sql: access.sql }
 ];

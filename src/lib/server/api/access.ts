@@ -1,0 +1,245 @@
+/**
+ * Access control for the API: who may call which route. THE CONTRACT other features rely on.
+ *
+ * 1. Every route declares its rule as its first middleware, beside the route:
+ *
+ *        .get('/', access('public'), (c) => …)                       anyone, including anonymous
+ *        .get('/', access('restricted'), (c) => …)                   any signed-in role
+ *        .post('/', access(['admin']), validate('json', S), (c) => …)   only these roles
+ *        .get('/', access(['admin', 'planner', 'provider'], { jurisdiction: true }), …)
+ *
+ *    `requireRole('admin', …)` is `access([...roles])`. Anonymous callers of a restricted route
+ *    get 401 `unauthenticated`, other roles 403 `forbidden`. `{ jurisdiction: true }` documents
+ *    that providers get only data inside their jurisdiction: the handler must filter with
+ *    `jurisdictionFilter(user)` / `jurisdictionParams(filter)` (bound SQL parameters) or refuse with
+ *    `assertCanSeeMunicipality(user, code)` (403). `{ maxBodyBytes }` raises the default 64 KiB
+ *    body limit for that route (an import); the limit is enforced before anything reads the body.
+ *    `{ note }` is shown in docs/access-matrix.md.
+ *
+ * 2. A route without a rule fails twice: tests/api/access-matrix.spec.ts enumerates `app.routes`
+ *    and fails on it, and at run time `requireDeclaredAccess` turns its answer into a 500 before
+ *    any data leaves. After adding or changing a route, regenerate the table with
+ *    `npx vitest run tests/api/access-matrix.spec.ts -u` and review the diff of
+ *    docs/access-matrix.md.
+ *
+ * 3. `c.get('user')` is the signed-in SessionUser or null (anonymous public), loaded from the
+ *    session cookie by `loadSession` for every request; `c.get('session')` is its session.
+ *    Responses to a signed-in user are `Cache-Control: private, no-store`.
+ *
+ * 4. State-changing requests from another origin are refused (`refuseCrossOrigin`, 403 `csrf`).
+ *    Tests that POST with `app.request` need no header (non-browser clients pass); a browser's
+ *    Origin / Sec-Fetch-Site headers are checked.
+ *
+ * 5. Anything published to the anonymous public or exported goes through disclosure control
+ *    (src/lib/domain/disclosure.ts), and every import, edit, deletion and export is recorded with
+ *    `audit(db, { actor: c.get('user'), action: 'reports.import', target, details, ip: clientIp(c) })`
+ *    from src/lib/server/auth/audit.ts.
+ */
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import type Database from 'better-sqlite3';
+import { sessionCookie } from '../auth/cookie';
+import { crossOriginRefusal } from '../auth/csrf';
+import { canSeeMunicipality } from '../auth/jurisdiction';
+import { authenticate } from '../auth/sessions';
+import type { Role, SessionUser } from '../auth/types';
+import { ROLES } from '../../schemas/users';
+import type { AppEnv } from './env';
+import { ApiError } from './errors';
+
+export {
+	canSeeDepartment,
+	canSeeMunicipality,
+	inJurisdiction,
+	jurisdictionFilter,
+	jurisdictionParams,
+	type JurisdictionFilter
+} from '../auth/jurisdiction';
+export { audit, type AuditActor, type AuditEntry } from '../auth/audit';
+
+/** Request bodies larger than this are refused with 413 unless a route declares more. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+export type Audience = 'public' | 'restricted' | readonly Role[];
+
+export type AccessOptions = {
+	/** Providers receive only data inside their jurisdiction (the handler filters). */
+	jurisdiction?: boolean;
+	/** Largest accepted request body, in bytes (default 64 KiB). */
+	maxBodyBytes?: number;
+	/** A short note for docs/access-matrix.md. */
+	note?: string;
+};
+
+export type AccessRule = {
+	/** null: everyone, the anonymous public included. Otherwise the roles allowed. */
+	roles: readonly Role[] | null;
+	jurisdiction: boolean;
+	maxBodyBytes: number;
+	note: string | null;
+};
+
+const rules = new WeakMap<object, AccessRule>();
+
+/** Declares and enforces who may call a route. Must be the route's first middleware. */
+export function access(audience: Audience, options: AccessOptions = {}): MiddlewareHandler<AppEnv> {
+	const rule: AccessRule = {
+		roles: audience === 'public' ? null : audience === 'restricted' ? ROLES : [...audience],
+		jurisdiction: options.jurisdiction ?? false,
+		maxBodyBytes: options.maxBodyBytes ?? DEFAULT_BODY_LIMIT,
+		note: options.note ?? null
+	};
+	if (rule.roles?.length === 0) throw new Error('access([]) would allow nobody; list the roles');
+	const limit = bodyLimit({
+		maxSize: rule.maxBodyBytes,
+		onError: () => {
+			throw new ApiError(413, 'payload_too_large', `Request body larger than ${rule.maxBodyBytes} bytes`);
+		}
+	});
+	const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+		c.set('accessRule', rule);
+		if (rule.roles !== null) {
+			const user = c.get('user');
+			if (!user) throw new ApiError(401, 'unauthenticated', 'Sign in to use this route');
+			if (!rule.roles.includes(user.role)) {
+				throw new ApiError(403, 'forbidden', `The ${user.role} role may not use this route`);
+			}
+		}
+		await limit(c, next);
+	};
+	rules.set(middleware, rule);
+	return middleware;
+}
+
+/** `access([...roles])`: 401 for the anonymous public, 403 for any other role. */
+export function requireRole(...roles: Role[]): MiddlewareHandler<AppEnv> {
+	return access(roles);
+}
+
+/** The rule a handler declares, if it is an `access(...)` middleware (also through `app.route`). */
+export function ruleOf(handler: unknown): AccessRule | null {
+	if (typeof handler !== 'function') return null;
+	const own = rules.get(handler);
+	if (own) return own;
+	const composed = (handler as unknown as Record<string, unknown>)['__COMPOSED_HANDLER'];
+	return composed ? ruleOf(composed) : null;
+}
+
+export type DeclaredRoute = { method: string; path: string; rule: AccessRule | null };
+
+/**
+ * Every endpoint of an app with its declared rule (null: none). Middleware registered with
+ * `app.use` (method ALL) is not an endpoint and is left out.
+ */
+export function declaredRoutes(app: Hono<AppEnv>): DeclaredRoute[] {
+	const byRoute = new Map<string, DeclaredRoute>();
+	for (const route of app.routes) {
+		if (route.method === 'ALL') continue;
+		const id = `${route.method} ${route.path}`;
+		const entry = byRoute.get(id) ?? { method: route.method, path: route.path, rule: null };
+		entry.rule ??= ruleOf(route.handler);
+		byRoute.set(id, entry);
+	}
+	return [...byRoute.values()];
+}
+
+/**
+ * Fail closed: an endpoint that answered without declaring its rule gets its answer replaced by a
+ * 500 (errors pass: they carry no data). Registered first, so it wraps everything.
+ */
+export function requireDeclaredAccess(): MiddlewareHandler<AppEnv> {
+	return async (c, next) => {
+		await next();
+		if (c.get('accessRule') === undefined && c.res.status < 400) {
+			console.error(`[api] ${c.req.method} ${c.req.path} answered without an access rule; refused`);
+			c.res = new Response(
+				JSON.stringify({ error: { code: 'internal', message: 'This route has no access rule.' } }),
+				{ status: 500, headers: { 'Content-Type': 'application/json' } }
+			);
+		}
+	};
+}
+
+/** CSRF: refuses a state-changing request sent by a browser from another origin (auth/csrf.ts). */
+export function refuseCrossOrigin(): MiddlewareHandler<AppEnv> {
+	return async (c, next) => {
+		const reason = crossOriginRefusal(c.req.method, c.req.raw.headers, new URL(c.req.url));
+		if (reason) throw new ApiError(403, 'csrf', reason);
+		await next();
+	};
+}
+
+/** Loads `user` and `session` from the session cookie (null when absent, invalid or expired). */
+export function loadSession(db: Database.Database): MiddlewareHandler<AppEnv> {
+	return async (c, next) => {
+		const cookie = sessionCookie(new URL(c.req.url));
+		const token = cookie ? getCookie(c, cookie.name) : undefined;
+		const session = token ? authenticate(db, token) : null;
+		c.set('session', session);
+		c.set('user', session?.user ?? null);
+		await next();
+		if (session) c.header('Cache-Control', 'private, no-store');
+	};
+}
+
+/** The client's address, for the audit log. */
+export function clientIp(c: Context<AppEnv>): string | null {
+	return c.env?.clientAddress ?? null;
+}
+
+/** Refuses (403) a municipality outside the caller's jurisdiction; no data is read first. */
+export function assertCanSeeMunicipality(user: SessionUser | null, municipalityCode: string): void {
+	if (!canSeeMunicipality(user, municipalityCode)) {
+		throw new ApiError(
+			403,
+			'outside_jurisdiction',
+			`Municipality ${municipalityCode} is outside your jurisdiction`
+		);
+	}
+}
+
+const AUDIENCES = [
+	{ label: 'public (anonymous)', role: null },
+	{ label: 'provider', role: 'provider' },
+	{ label: 'planner', role: 'planner' },
+	{ label: 'admin', role: 'admin' }
+] as const;
+
+/** What a caller gets from a rule: `yes`, `own jurisdiction`, `401` or `403`. */
+export function outcomeFor(rule: AccessRule, role: Role | null): 'yes' | 'own jurisdiction' | '401' | '403' {
+	if (rule.roles === null) return 'yes';
+	if (role === null) return '401';
+	if (!rule.roles.includes(role)) return '403';
+	return role === 'provider' && rule.jurisdiction ? 'own jurisdiction' : 'yes';
+}
+
+/** docs/access-matrix.md, generated from the routes themselves. */
+export function accessMatrixMarkdown(routes: DeclaredRoute[]): string {
+	const header = `| route | ${AUDIENCES.map((a) => a.label).join(' | ')} | notes |`;
+	const rows = [...routes]
+		.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
+		.map((r) => {
+			const cells = AUDIENCES.map((a) => (r.rule ? outcomeFor(r.rule, a.role) : '**no rule**'));
+			return `| \`${r.method} ${r.path}\` | ${cells.join(' | ')} | ${r.rule?.note ?? ''} |`;
+		});
+	return [
+		'# API access matrix',
+		'',
+		'<!-- Generated by tests/api/access-matrix.spec.ts from the `access(...)` rule each route declares',
+		'     (src/lib/server/api/access.ts). Do not edit by hand: run',
+		'     `npx vitest run tests/api/access-matrix.spec.ts -u` and review the diff. -->',
+		'',
+		'What each caller gets from each API route. `yes`: the route answers; `own jurisdiction`: a',
+		'provider gets only data inside its departments and municipalities (403 `outside_jurisdiction`',
+		'when it names a place outside them); `401`: sign in first (`unauthenticated`); `403`: this role',
+		'may not (`forbidden`). Every state-changing request from another origin gets 403 `csrf`, and',
+		'every body over its limit 413. The test beside the generator calls every route as every role',
+		'and checks these outcomes.',
+		'',
+		header,
+		`|${' --- |'.repeat(AUDIENCES.length + 2)}`,
+		...rows,
+		''
+	].join('\n');
+}
