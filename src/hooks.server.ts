@@ -4,6 +4,7 @@ import { sessionCookie } from '$lib/server/auth/cookie';
 import { crossOriginRefusal } from '$lib/server/auth/csrf';
 import { authenticate } from '$lib/server/auth/sessions';
 import { serverContext } from '$lib/server/context';
+import { parseLocale } from '$lib/i18n';
 
 /** Form posts are small; anything bigger is refused before it is read (the API sets its own limits). */
 const PAGE_BODY_LIMIT = 64 * 1024;
@@ -31,7 +32,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 			event.locals.user = event.locals.session?.user ?? null;
 		}
 	}
-	const response = await resolve(event);
+	// The page's language is in the URL (`?lang=en`); put it on <html> in the server render too,
+	// so screen readers and search engines get it before any script runs.
+	const lang = parseLocale(event.url.searchParams.get('lang'));
+	const response = await resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', lang) });
 	// A page rendered for a signed-in user may hold restricted data: never cache it anywhere.
 	if (event.locals.user) response.headers.set('Cache-Control', 'private, no-store');
 	return withSecurityHeaders(response, event);
