@@ -8,10 +8,48 @@ export default defineConfig({
 		chunkSizeWarningLimit: 2000
 	},
 	test: {
-		include: ['src/**/*.spec.ts', 'geo/**/*.spec.ts', 'tests/api/**/*.spec.ts', 'scripts/**/*.spec.ts'],
-		environment: 'node',
-		testTimeout: 60_000,
-		hookTimeout: 120_000,
-		pool: 'forks'
+		// `npm test` runs every tier in one `vitest run`; the summary reporter prints the last line,
+		// `N passed, N failed`, which CI reads.
+		reporters: ['default', './tests/reporters/summary.ts'],
+		// A stray `.only` must fail the run, not quietly shrink it.
+		allowOnly: false,
+		pool: 'forks',
+		projects: [
+			{
+				// `extends: true` keeps the root plugins: the unit tests import through `$lib`.
+				extends: true,
+				test: {
+					name: 'unit',
+					include: [
+						'src/**/*.spec.ts',
+						'geo/**/*.spec.ts',
+						'scripts/**/*.spec.ts',
+						'tests/api/**/*.spec.ts',
+						'tests/reporters/**/*.spec.ts',
+						'tests/e2e/**/*.spec.ts'
+					],
+					environment: 'node',
+					testTimeout: 60_000,
+					hookTimeout: 120_000
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'e2e',
+					include: ['tests/e2e/**/*.e2e.ts'],
+					environment: 'node',
+					// Builds the app, prepares a temporary database and serves the built app (tests/e2e).
+					globalSetup: ['tests/e2e/global-setup.ts'],
+					// One Chromium at a time: on two cores, software WebGL is the bottleneck.
+					fileParallelism: false,
+					testTimeout: 90_000,
+					hookTimeout: 120_000,
+					// The UI settles in well under a second on a laptop, but software WebGL on two busy
+					// cores can take several; a poll only waits as long as it has to.
+					expect: { poll: { timeout: 20_000, interval: 100 } }
+				}
+			}
+		]
 	}
 });

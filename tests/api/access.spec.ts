@@ -188,31 +188,8 @@ describe('failed logins', () => {
 		await login(ctx.db, spy, { ...input, email: 'planner@example.org' });
 		expect(calls).toEqual(['dummy', 'verify']);
 
-		// And in time: with a dummy hash, unknown emails cost as much as wrong passwords.
-		const slow = createPasswordHasher({ logN: 14, r: 8, p: 1 });
-		const timed = async (email: string) => {
-			const start = performance.now();
-			await login(ctx.db, slow, { ...input, email });
-			return performance.now() - start;
-		};
-		const stored = await slow.hash('some password here');
-		ctx.db.prepare("UPDATE users SET password_hash = ? WHERE email = 'planner@example.org'").run(stored);
-		const median = (xs: number[]) => xs.sort((a, b) => a - b)[1]!;
-		const unknown = median([
-			await timed('ghost2@example.org'),
-			await timed('ghost3@example.org'),
-			await timed('ghost4@example.org')
-		]);
-		const known = median([
-			await timed('planner@example.org'),
-			await timed('planner@example.org'),
-			await timed('planner@example.org')
-		]);
-		expect(unknown / known).toBeGreaterThan(0.5);
-		expect(unknown / known).toBeLessThan(2);
-		ctx.db
-			.prepare("UPDATE users SET password_hash = ? WHERE email = 'planner@example.org'")
-			.run(await real.hash(TEST_PASSWORD));
+		// The dummy runs the same `verify` on a hash of the hasher's own cost (password.ts), so the
+		// two cost the same scrypt work; wall-clock timing is not asserted here (flaky on 2 busy cores).
 		ctx.db.prepare('DELETE FROM login_throttle').run();
 	});
 

@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { OUTPUT_DIR } from './browser';
+import { appIsBuilt, buildApp, prepareDataDir, snapshotApp, startServer } from './server';
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		/** Origin of the built app under test, e.g. `http://127.0.0.1:41234`. */
+		baseURL: string;
+	}
+}
+
+/**
+ * Runs once before the e2e files: builds the app (set E2E_SKIP_BUILD=1 to reuse an existing
+ * build/ while iterating on tests), prepares a fresh database in a temporary folder and serves a
+ * copy of the built app from there on a free port, as `npm start` would. The server's log is kept in
+ * tests/.output/server.log.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+	const started = Date.now();
+	if (process.env.E2E_SKIP_BUILD === '1' && appIsBuilt()) {
+		console.log('e2e: reusing build/ (E2E_SKIP_BUILD=1)');
+	} else {
+		buildApp();
+	}
+	const data = prepareDataDir();
+	try {
+		const server = await startServer(data.env, { entry: snapshotApp(data) });
+		console.log(
+			`e2e: built app at ${server.baseURL}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`
+		);
+		project.provide('baseURL', server.baseURL);
+		return async () => {
+			await server.stop();
+			fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+			fs.writeFileSync(path.join(OUTPUT_DIR, 'server.log'), server.output());
+			data.remove();
+		};
+	} catch (error) {
+		data.remove();
+		throw error;
+	}
+}
