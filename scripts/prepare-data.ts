@@ -2,16 +2,19 @@ import { pathToFileURL } from 'node:url';
 import { buildBoundaries } from '../geo/build';
 import { loadConfig, type AppConfig } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db/connection';
+import { loadDefaultData } from '../src/lib/server/reports/default-data';
 
 /**
  * Everything the server needs before it answers: the schema migrated, the boundaries built and
- * loaded (skipped when the source has not changed), and the default data seeded when empty.
+ * loaded (skipped when the source has not changed), and the real datasets of ../shared/data/real
+ * imported (once: a file already imported is skipped).
  * Each step is idempotent, so it runs on every `npm start`.
  */
 export async function prepareData(config: AppConfig = loadConfig()): Promise<void> {
 	const db = openDatabase(config.databaseFile);
 	try {
 		await buildBoundaries({ source: config.boundariesSource, db, outDir: config.boundariesDir });
+		if (config.loadDefaultData) await loadDefaultData(db, config);
 	} finally {
 		db.close();
 	}

@@ -21,7 +21,11 @@ const EnvSchema = z.object({
 	 * Opt-in online basemap: a MapLibre style URL. Empty by default so that the app works offline
 	 * and never sends a request outside its own origin.
 	 */
-	RESILIENCIA_BASEMAP_STYLE_URL: z.url().optional()
+	RESILIENCIA_BASEMAP_STYLE_URL: z.url().optional(),
+	/** Largest file accepted by the import upload, in MB (the command line has no limit). */
+	RESILIENCIA_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(4096).default(512),
+	/** Load the real datasets of ../shared/data/real on start when they are there (0 to skip). */
+	RESILIENCIA_LOAD_DEFAULT_DATA: z.enum(['0', '1']).default('1')
 });
 
 export type AppConfig = {
@@ -33,6 +37,12 @@ export type AppConfig = {
 	buildDir: string;
 	boundariesDir: string;
 	basemapStyleUrl: string | null;
+	/** The real datasets (../shared/data/real). */
+	realDataDir: string;
+	uploadMaxBytes: number;
+	loadDefaultData: boolean;
+	/** Where rejected rows of the default import are written. */
+	rejectsDir: string;
 };
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -56,6 +66,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 		databaseFile: e.RESILIENCIA_DB === ':memory:' ? ':memory:' : path.resolve(e.RESILIENCIA_DB),
 		buildDir,
 		boundariesDir: path.join(buildDir, 'boundaries'),
-		basemapStyleUrl: e.RESILIENCIA_BASEMAP_STYLE_URL ?? null
+		basemapStyleUrl: e.RESILIENCIA_BASEMAP_STYLE_URL ?? null,
+		realDataDir: path.join(sharedDir, 'data', 'real'),
+		uploadMaxBytes: e.RESILIENCIA_UPLOAD_MAX_MB * 1024 * 1024,
+		loadDefaultData: e.RESILIENCIA_LOAD_DEFAULT_DATA === '1',
+		rejectsDir: path.join(buildDir, 'import-rejects')
 	};
 }

@@ -10,6 +10,9 @@ import type { AppEnv } from './env';
 import { errorBody, handleApiError } from './errors';
 import { healthRoutes } from './health';
 import { municipalityRoutes } from './municipalities';
+import { importRoutes } from './imports';
+import { statsRoutes } from './stats';
+import { createStatsService } from '../stats/stats';
 import { userRoutes } from './users';
 
 /**
@@ -20,6 +23,7 @@ import { userRoutes } from './users';
 export function createApi(deps: ApiDeps) {
 	const boundaries = createBoundaryStore(deps.config.boundariesDir);
 	const hasher = deps.testOnlyScrypt ? createPasswordHasher(deps.testOnlyScrypt) : passwordHasher();
+	const stats = createStatsService(deps.db);
 	const app = new Hono<AppEnv>().basePath('/api');
 	// Order matters: the fail-closed check wraps everything; CSRF refuses before any work; the
 	// session is loaded before each route's `access(...)` rule reads it.
@@ -31,6 +35,8 @@ export function createApi(deps: ApiDeps) {
 	app.route('/health', healthRoutes(deps));
 	app.route('/municipalities', municipalityRoutes(deps));
 	app.route('/boundaries', boundaryRoutes(deps, boundaries));
+	app.route('/', statsRoutes({ ...deps, stats }));
+	app.route('/imports', importRoutes(deps));
 	app.route('/auth', authRoutes(deps, hasher));
 	app.route('/users', userRoutes(deps, hasher));
 	app.route('/audit', auditRoutes(deps));

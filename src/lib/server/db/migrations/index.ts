@@ -1,5 +1,6 @@
 import * as boundaries from './001_boundaries';
 import * as access from './002_access';
+import * as reports from './003_reports';
 
 /**
  * Every schema version, in order. A feature adds its tables with a new `NNN_name.ts` file that
@@ -8,5 +9,6 @@ import * as access from './002_access';
  */
 export const migrations: { version: number; name: string; sql: string }[] = [
 	{ version: 1, name: 'boundaries', sql: boundaries.sql },
-	{ version: 2, name: 'access', sql: access.sql }
+	{ version: 2, name: 'access', sql: access.sql },
+	{ version: 3, name: 'reports', sql: reports.sql }
 ];
