@@ -44,6 +44,8 @@ export function normaliseName(text: string): string {
 		.trim();
 }
 
+const BOGOTA = new Set(['bogota', 'santafe de bogota', 'santa fe de bogota', 'bogota santafe de bogota']);
+
 export function createNameResolver(municipalities: readonly NamedMunicipality[], aliases: NameAliases = {}) {
 	const departments = new Map<string, string>();
 	const byDepartment = new Map<string, Map<string, string[]>>();
@@ -82,14 +84,13 @@ export function createNameResolver(municipalities: readonly NamedMunicipality[],
 	return {
 		departmentCode,
 		resolve(department: string, municipality: string): MunicipalityLookup {
+			const key = normaliseName(municipality);
+			// Bogotá is filed under Cundinamarca (or a department of its own) depending on the source.
+			if (BOGOTA.has(key)) return { code: '11001' };
 			const dept = departmentCode(department);
 			if (!dept) return { error: 'unknown_department' };
-			const key = normaliseName(municipality);
 			const alias = municipalityAliases.get(`${dept}|${key}`);
 			if (alias) return { code: alias };
-			// Bogotá is filed under Cundinamarca by the Police.
-			if (key === 'bogota' || key === 'santafe de bogota' || key === 'bogota santafe de bogota')
-				return { code: '11001' };
 			const codes = byDepartment.get(dept)?.get(key) ?? [];
 			if (codes.length === 1) return { code: codes[0]! };
 			if (codes.length > 1) return { error: 'ambiguous', candidates: codes };
