@@ -147,7 +147,7 @@ describe('importing a file', () => {
 		expect(result.reportsInserted).toBe(3);
 		const rows = ctx.db
 			.prepare(
-				'SELECT municipality_code AS code, count, attributes FROM reports WHERE batch_id = ? ORDER BY id'
+				'SELECT municipality_code AS code, count, attributes FROM reports WHERE batch_id = ? ORDER BY date'
 			)
 			.all(result.batchId);
 		expect(rows).toEqual([

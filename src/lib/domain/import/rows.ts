@@ -126,21 +126,23 @@ export function clip(text: string): string {
 }
 
 /**
- * A function that maps one record (column → text) found at `row` of the file to its reports, or
- * to the problems that stop it. `header` is the file's header, for wide files' period columns.
+ * A function that maps one record (its values in the order of `header`) found at `row` of the
+ * file to its reports, or to the problems that stop it.
  */
 export function createRowMapper(
 	mapping: Mapping,
 	header: readonly string[],
 	resolvers: Resolvers
-): (record: Readonly<Record<string, string | undefined>>, row: number) => RowResult {
+): (values: readonly string[], row: number) => RowResult {
 	const wide = mapping.wide;
 	const wideColumns = wide ? header.filter((h) => new RegExp(wide.columns).test(h)) : [];
 	const attributeEntries = Object.entries(mapping.attributes);
+	// Column positions, looked up once: this runs for millions of rows.
+	const indexOf = new Map(header.map((column, i) => [column, i]));
 
-	return (record, row) => {
+	return (values, row) => {
 		const problems: RowProblem[] = [];
-		const get = (column: string) => record[column] ?? '';
+		const get = (column: string) => values[indexOf.get(column) ?? -1] ?? '';
 		const fail = (column: string | null, reason: string) => problems.push({ row, column, reason });
 
 		// Category
@@ -265,17 +267,17 @@ export function createRowMapper(
 			const empty = mapping.reference.columns.find((_, i) => parts[i] === '');
 			if (empty) return { problems: [{ row, column: empty, reason: 'the reference column is empty' }] };
 			ref = parts.join('|');
-		} else ref = resolvers.digest(header.map((h) => record[h] ?? ''));
+		} else ref = resolvers.digest(values);
 		ref = `${mapping.id}:${ref}`;
 
 		let attributes: string | null = null;
 		if (attributeEntries.length > 0) {
-			const values: Record<string, string> = {};
+			const kept: Record<string, string> = {};
 			for (const [name, column] of attributeEntries) {
 				const value = get(column).trim();
-				if (value !== '') values[name] = value.slice(0, MAX_TEXT);
+				if (value !== '') kept[name] = value.slice(0, MAX_TEXT);
 			}
-			attributes = Object.keys(values).length > 0 ? JSON.stringify(values) : null;
+			attributes = Object.keys(kept).length > 0 ? JSON.stringify(kept) : null;
 		}
 
 		const drafts: ReportDraft[] = [];

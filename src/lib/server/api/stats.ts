@@ -77,18 +77,21 @@ function periodOf(
 	return { categories: p.categories, from, to };
 }
 
-function assertOneUnit(categories: readonly CategoryId[], measure: string) {
+/**
+ * Victims, cases and people are all counts of people or events and may be summed ("reports");
+ * hectares may not be added to them, and have no rate per inhabitant.
+ */
+function assertSummable(categories: readonly CategoryId[], measure: string) {
 	const units = new Set(categories.map((c) => categoryById(c).unit));
-	if (units.size > 1) {
+	if (units.has('hectares') && units.size > 1) {
 		throw new ApiError(
 			400,
 			'mixed_units',
-			`These categories count different things (${[...units].join(', ')}): they cannot be summed`
+			`These categories count different things (${[...units].join(', ')}): hectares cannot be added to counts of people or events`
 		);
 	}
-	const unit = [...units][0]!;
-	if (measure !== 'count' && !hasPopulationRate(unit)) {
-		throw new ApiError(400, 'no_rate', `Rates per inhabitant do not apply to ${unit}; use measure=count`);
+	if (measure !== 'count' && units.has('hectares')) {
+		throw new ApiError(400, 'no_rate', 'Rates per inhabitant do not apply to hectares; use measure=count');
 	}
 }
 
@@ -113,7 +116,7 @@ function publicGrain(from: number, to: number): 'month' | 'quarter' | 'year' {
 function disclosed(
 	values: AreaValue[],
 	publicView: boolean,
-	unit: Unit,
+	unit: Unit | 'reports',
 	level: string
 ): { values: PublishedValue[]; total: number | null; totalSuppressed?: string } {
 	const exact = values.reduce((sum, v) => sum + (v.count ?? 0), 0);
@@ -160,10 +163,37 @@ function restrictToJurisdiction(
 }
 
 export function statsRoutes({ stats }: ApiDeps & { stats: StatsService }) {
+	// Public answers are the same for everyone and complementary suppression costs a few hundred
+	// milliseconds on 1,122 municipalities: they are cached until the reports change.
+	const publicCache = new Map<string, ReturnType<typeof areaStats>>();
+	let cachedVersion = -1;
+	const PUBLIC_CACHE_SIZE = 256;
+
+	function cachedAreaStats(
+		level: 'municipality' | 'department',
+		params: StatsParams,
+		user: SessionUser | null
+	) {
+		if (user !== null) return areaStats(level, params, user);
+		const version = stats.snapshotInfo().version;
+		if (version !== cachedVersion) {
+			publicCache.clear();
+			cachedVersion = version;
+		}
+		const key = `${level}|${JSON.stringify(params)}`;
+		let result = publicCache.get(key);
+		if (!result) {
+			result = areaStats(level, params, user);
+			if (publicCache.size >= PUBLIC_CACHE_SIZE) publicCache.delete(publicCache.keys().next().value!);
+			publicCache.set(key, result);
+		}
+		return result;
+	}
+
 	function areaStats(level: 'municipality' | 'department', params: StatsParams, user: SessionUser | null) {
 		const publicView = user === null;
 		const measure = params.measure;
-		assertOneUnit(params.category, measure);
+		assertSummable(params.category, measure);
 		if (level === 'department' && measure === 'smoothed_rate') {
 			throw new ApiError(400, 'invalid_request', 'Smoothed rates are computed per municipality');
 		}
@@ -186,7 +216,7 @@ export function statsRoutes({ stats }: ApiDeps & { stats: StatsService }) {
 				}
 			}
 		}
-		const unit = categoryById(params.category[0]!).unit;
+		const unit = unitOf(params.category);
 		const compute = (q: StatsQuery) =>
 			disclosed(
 				level === 'municipality'
@@ -206,7 +236,7 @@ export function statsRoutes({ stats }: ApiDeps & { stats: StatsService }) {
 		return {
 			measure,
 			smoothing: measure === 'smoothed_rate' ? params.smoothing : undefined,
-			unit: categoryById(params.category[0]!).unit,
+			unit,
 			per: measure === 'count' ? undefined : 100_000,
 			categories: params.category,
 			from: params.from ?? monthLabel(query.from),
@@ -230,13 +260,13 @@ export function statsRoutes({ stats }: ApiDeps & { stats: StatsService }) {
 			'/stats/municipalities',
 			access('public', { jurisdiction: true }),
 			validate('query', StatsParams),
-			(c) => c.json(areaStats('municipality', c.req.valid('query'), c.get('user')))
+			(c) => c.json(cachedAreaStats('municipality', c.req.valid('query'), c.get('user')))
 		)
 		.get(
 			'/stats/departments',
 			access('public', { jurisdiction: true }),
 			validate('query', StatsParams),
-			(c) => c.json(areaStats('department', c.req.valid('query'), c.get('user')))
+			(c) => c.json(cachedAreaStats('department', c.req.valid('query'), c.get('user')))
 		)
 		.get(
 			'/municipalities/:code/timeseries',
@@ -255,7 +285,7 @@ export function statsRoutes({ stats }: ApiDeps & { stats: StatsService }) {
 						throw new ApiError(403, 'disclosure', `${sensitive.join(', ')}: monthly series are not public`);
 					}
 				}
-				assertOneUnit(category, 'count');
+				assertSummable(category, 'count');
 				const series = stats
 					.timeseries(code, category, from ? monthIndex(from) : undefined, to ? monthIndex(to) : undefined)
 					.map((point) =>
@@ -263,7 +293,7 @@ export function statsRoutes({ stats }: ApiDeps & { stats: StatsService }) {
 							? { month: point.month, count: null, suppressed: smallCellDisplay() }
 							: point
 					);
-				return c.json({ code, categories: category, unit: categoryById(category[0]!).unit, series });
+				return c.json({ code, categories: category, unit: unitOf(category), series });
 			}
 		)
 		.get(
@@ -298,6 +328,8 @@ export function statsRoutes({ stats }: ApiDeps & { stats: StatsService }) {
 		);
 }
 
-function unitOf(categories: readonly CategoryId[]): Unit {
-	return categoryById(categories[0]!).unit;
+/** The unit of a sum: the categories' own when they share one, else "reports". */
+function unitOf(categories: readonly CategoryId[]): Unit | 'reports' {
+	const units = new Set(categories.map((c) => categoryById(c).unit));
+	return units.size === 1 ? [...units][0]! : 'reports';
 }
