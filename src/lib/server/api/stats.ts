@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { CATEGORIES, CategoryId, categoryById, hasPopulationRate, type Unit } from '$lib/domain/categories';
+import { CATEGORIES, CategoryId, categoryById, type Unit } from '$lib/domain/categories';
 import { discloseTable, isSensitiveCategory, isSmallCount, smallCellDisplay } from '$lib/domain/disclosure';
 import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
 import { percentChange } from '$lib/domain/rates';
