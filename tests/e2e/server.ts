@@ -52,14 +52,15 @@ export type DataDir = {
  * A temporary folder with a database and build folder prepared exactly as `npm start` prepares
  * them: migrated, boundaries built from ../shared, seeded.
  */
-export function prepareDataDir(prefix = 'resiliencia-e2e-'): DataDir {
+export function prepareDataDir(prefix = 'resiliencia-e2e-', extraEnv: Record<string, string> = {}): DataDir {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 	const remove = () => fs.rmSync(dir, { recursive: true, force: true });
 	const env = {
 		RESILIENCIA_DB: path.join(dir, 'e2e.db'),
 		RESILIENCIA_BUILD_DIR: path.join(dir, 'build'),
 		// The opt-in online basemap would send requests elsewhere; the tests check that none leave.
-		RESILIENCIA_BASEMAP_STYLE_URL: ''
+		RESILIENCIA_BASEMAP_STYLE_URL: '',
+		...extraEnv
 	};
 	const script = path.join('scripts', 'prepare-data.ts');
 	const result = spawnSync(TSX, [script], { cwd: ROOT, encoding: 'utf8', env: productionEnv(env) });

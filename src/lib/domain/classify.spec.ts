@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	classBounds,
+	classify,
 	classifyQuantiles,
+	jenksBreaks,
 	classOf,
 	formatBound,
 	formatClassLabels,
@@ -137,5 +139,37 @@ describe('formatting bounds', () => {
 		const c = { breaks: [8.7, 1300], min: 0.127, max: 21473, classCount: 3 };
 		expect(formatClassLabels(c, 'es-CO')).toEqual(['0,13 – 8,7', '8,7 – 1.300', '1.300 – 21.473']);
 		expect(formatClassLabels(c, 'en-US')).toEqual(['0.13 – 8.7', '8.7 – 1,300', '1,300 – 21,473']);
+	});
+});
+
+describe('Jenks natural breaks', () => {
+	it('separates obvious clusters', () => {
+		const values = [1, 2, 3, 50, 51, 52, 1000, 1001];
+		expect(jenksBreaks(values, 3)).toEqual([50, 1000]);
+	});
+
+	it('minimises the within-class squared deviation: no other split of a small set does better', () => {
+		const values = [4, 9, 10, 11, 25, 26, 40, 41, 43];
+		const ssd = (xs: number[]) => {
+			const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+			return xs.reduce((s, x) => s + (x - mean) ** 2, 0);
+		};
+		const cost = (breaks: number[]) => {
+			const edges = [-Infinity, ...breaks, Infinity];
+			return edges
+				.slice(0, -1)
+				.reduce((s, lo, i) => s + ssd(values.filter((v) => v >= lo && v < edges[i + 1]!)), 0);
+		};
+		const found = cost(jenksBreaks(values, 3));
+		for (let a = 1; a < values.length; a++) {
+			for (let b = a + 1; b < values.length; b++) {
+				expect(found).toBeLessThanOrEqual(cost([values[a]!, values[b]!]) + 1e-9);
+			}
+		}
+	});
+
+	it('gives fewer classes than asked when there are fewer distinct values', () => {
+		expect(jenksBreaks([5, 5, 5, 7], 4)).toEqual([7]);
+		expect(classify([5, 5, 5], 'jenks')).toEqual({ breaks: [], min: 5, max: 5, classCount: 1 });
 	});
 });

@@ -97,3 +97,70 @@ export function formatClassLabels(classification: Classification, locale: string
 		([lower, upper]) => `${formatBound(lower, locale)} – ${formatBound(upper, locale)}`
 	);
 }
+
+export type ClassMethod = 'quantiles' | 'jenks';
+
+/**
+ * Jenks natural breaks (Jenks 1977; the dynamic programme of Fisher 1958, "On grouping for
+ * maximum homogeneity"): the `classes - 1` breaks that minimise the sum of squared deviations
+ * within classes. O(classes × n²) over the sorted values: ~10 ms for 1,122 municipalities.
+ * A break is the lowest value of the class above it.
+ */
+export function jenksBreaks(values: readonly number[], classes: number): number[] {
+	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+	const n = sorted.length;
+	const k = Math.min(classes, new Set(sorted).size);
+	if (k <= 1) return [];
+	// cost[j][i]: least within-class variance of the first i+1 values in j+1 classes;
+	// start[j][i]: index where the last of those classes begins.
+	const cost = Array.from({ length: k }, () => new Float64Array(n).fill(Infinity));
+	const start = Array.from({ length: k }, () => new Int32Array(n));
+	const prefix = new Float64Array(n + 1);
+	const prefixSq = new Float64Array(n + 1);
+	for (let i = 0; i < n; i++) {
+		prefix[i + 1] = prefix[i]! + sorted[i]!;
+		prefixSq[i + 1] = prefixSq[i]! + sorted[i]! ** 2;
+	}
+	/** Sum of squared deviations of sorted[a..b] inclusive. */
+	const ssd = (a: number, b: number) => {
+		const count = b - a + 1;
+		const sum = prefix[b + 1]! - prefix[a]!;
+		return prefixSq[b + 1]! - prefixSq[a]! - (sum * sum) / count;
+	};
+	for (let i = 0; i < n; i++) cost[0]![i] = ssd(0, i);
+	for (let j = 1; j < k; j++) {
+		for (let i = j; i < n; i++) {
+			let best = Infinity;
+			let bestStart = j;
+			for (let s = j; s <= i; s++) {
+				const c = cost[j - 1]![s - 1]! + ssd(s, i);
+				if (c < best) [best, bestStart] = [c, s];
+			}
+			cost[j]![i] = best;
+			start[j]![i] = bestStart;
+		}
+	}
+	const breaks: number[] = [];
+	let end = n - 1;
+	for (let j = k - 1; j > 0; j--) {
+		const s = start[j]![end]!;
+		breaks.unshift(sorted[s]!);
+		end = s - 1;
+	}
+	return breaks;
+}
+
+/** Classes by either method, with the same rounding and merging rules as `classifyQuantiles`. */
+export function classify(values: readonly number[], method: ClassMethod, classes = 7): Classification | null {
+	if (method === 'quantiles') return classifyQuantiles(values, classes);
+	const finite = values.filter(Number.isFinite);
+	if (finite.length === 0) return null;
+	const min = Math.min(...finite);
+	const max = Math.max(...finite);
+	const breaks: number[] = [];
+	for (const raw of jenksBreaks(finite, classes)) {
+		const rounded = roundSignificant(raw);
+		if (rounded > min && rounded <= max && rounded !== breaks.at(-1)) breaks.push(rounded);
+	}
+	return { breaks, min, max, classCount: breaks.length + 1 };
+}

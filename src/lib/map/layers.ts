@@ -14,9 +14,11 @@ export type MapLayerInput = {
 	municipalities: MunicipalityFeature[];
 	municipalityBorders: Feature<MultiLineString> | null;
 	departmentLines: Feature<MultiLineString> | null;
-	/** Fill per legend class; `noData` for municipalities without a value. */
+	/** Fill per legend class; `noData` for municipalities without a value (class −1). */
 	classColours: RGBA[];
 	noData: RGBA;
+	/** Fill of a value withheld by disclosure control (class −2). */
+	suppressed?: RGBA;
 	selectedCode: string | null;
 };
 
@@ -31,6 +33,7 @@ const HOVER: RGBA = [10, 20, 35, 64];
 
 export function buildMapLayers(input: MapLayerInput): Layer[] {
 	const { municipalities, municipalityBorders, departmentLines, classColours, noData, selectedCode } = input;
+	const suppressed = input.suppressed ?? noData;
 	const layers: Layer[] = [
 		new GeoJsonLayer<MunicipalityFeature['properties']>({
 			id: 'municipalities-density',
@@ -40,8 +43,9 @@ export function buildMapLayers(input: MapLayerInput): Layer[] {
 			highlightColor: HOVER,
 			filled: true,
 			stroked: false,
-			getFillColor: (f) => classColours[f.properties.classIndex] ?? noData,
-			updateTriggers: { getFillColor: [classColours, noData] }
+			getFillColor: (f) =>
+				f.properties.classIndex === -2 ? suppressed : (classColours[f.properties.classIndex] ?? noData),
+			updateTriggers: { getFillColor: [classColours, noData, suppressed] }
 		})
 	];
 	if (municipalityBorders) {

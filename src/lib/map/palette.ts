@@ -1,4 +1,4 @@
-import { schemeYlGnBu } from 'd3-scale-chromatic';
+import { schemeYlGnBu, schemeYlOrRd } from 'd3-scale-chromatic';
 
 export type RGBA = [number, number, number, number];
 
@@ -21,3 +21,16 @@ export function hexToRgba(hex: string, alpha = 255): RGBA {
 
 /** Municipalities without a value: a neutral grey that is not on the sequential ramp. */
 export const NO_DATA_COLOUR = '#c9ced4';
+
+/** Values withheld by disclosure control (1 to 10 cases): darker than "no data", off the ramp too. */
+export const SUPPRESSED_COLOUR = '#8e96a3';
+
+/**
+ * ColorBrewer YlOrRd for reported issues: a warm ramp, so that an issue map is never mistaken
+ * for the population map (YlGnBu); readable with the common colour-vision deficiencies.
+ */
+export function issuePalette(classCount: number): string[] {
+	const n = Math.max(3, Math.min(9, classCount));
+	const scheme = schemeYlOrRd[n] as readonly string[];
+	return classCount >= 3 ? [...scheme] : classCount === 2 ? [scheme[0]!, scheme[2]!] : [scheme[1]!];
+}

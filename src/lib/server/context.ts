@@ -16,7 +16,7 @@ export function serverContext(): ServerContext {
 		// Build the statistics index now rather than on the first visitor's request (about a second
 		// with a few million reports).
 		const api = context.api;
-		setImmediate(() => void api.request('/api/stats/extent').catch(() => undefined));
+		setImmediate(() => void Promise.resolve(api.request('/api/stats/extent')).catch(() => undefined));
 	}
 	return context;
 }

@@ -16,8 +16,10 @@ export type MunicipalityMapProperties = {
 	departmentName: string;
 	/** Inhabitants per km²: 2018 census population over MGN area; null when either is missing. */
 	density: number | null;
-	/** Class of `density` in the legend, or -1 without a value. */
+	/** Class of the mapped value in the legend: -1 without a value, -2 suppressed (issue layer). */
 	classIndex: number;
+	/** On the issue layer: the value as the tooltip shows it (number and unit, or why there is none). */
+	issueLabel?: string;
 };
 export type MunicipalityFeature = Feature<MunicipalityGeometry, MunicipalityMapProperties>;
 

@@ -1,6 +1,8 @@
 import { replaceState } from '$app/navigation';
 import { resolve } from '$app/paths';
 import type { ResolvedPathname } from '$app/types';
+import { isCategoryId, type CategoryId } from '$lib/domain/categories';
+import type { ClassMethod } from '$lib/domain/classify';
 import { parseMunicipalityCode } from '$lib/domain/divipola';
 import { parseLocale, type Locale } from '$lib/i18n';
 
@@ -13,8 +15,43 @@ import { parseLocale, type Locale } from '$lib/i18n';
  * otherwise fill the history, and Back should leave the map rather than step through every
  * click. Real navigations (a link, Back/Forward between documents) are read back with `readUrl`.
  */
+export type Measure = 'count' | 'rate' | 'smoothed_rate';
+
+/** The issue layer's choices: no category means the population-density map. */
+export type IssueChoice = {
+	categories: CategoryId[];
+	from: string | null;
+	to: string | null;
+	measure: Measure;
+	method: ClassMethod;
+};
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export function parseIssueChoice(params: URLSearchParams): IssueChoice {
+	const categories = (params.get('c') ?? '')
+		.split(',')
+		.filter((id, i, all): id is CategoryId => isCategoryId(id) && all.indexOf(id) === i);
+	const month = (value: string | null) => (value && MONTH.test(value) ? value : null);
+	const measure = params.get('measure');
+	return {
+		categories,
+		from: month(params.get('from')),
+		to: month(params.get('to')),
+		measure: measure === 'rate' || measure === 'smoothed_rate' ? measure : 'count',
+		method: params.get('cls') === 'jenks' ? 'jenks' : 'quantiles'
+	};
+}
+
 export class ViewState {
 	locale = $state<Locale>('es');
+	issues = $state<IssueChoice>({
+		categories: [],
+		from: null,
+		to: null,
+		measure: 'count',
+		method: 'quantiles'
+	});
 	selectedCode = $state<string | null>(null);
 	/** A municipality whose bounding box the map should fit once its facts (and bbox) arrive. */
 	fitCode = $state<string | null>(null);
@@ -25,6 +62,7 @@ export class ViewState {
 
 	readUrl(url: URL): void {
 		this.locale = parseLocale(url.searchParams.get('lang'));
+		this.issues = parseIssueChoice(url.searchParams);
 		const code = parseMunicipalityCode(url.searchParams.get('m') ?? '');
 		if (code !== this.selectedCode) this.fitCode = code;
 		this.selectedCode = code;
@@ -37,6 +75,11 @@ export class ViewState {
 		this.#writeUrl();
 	}
 
+	setIssues(change: Partial<IssueChoice>): void {
+		this.issues = { ...this.issues, ...change };
+		this.#writeUrl();
+	}
+
 	setLocale(locale: Locale): void {
 		this.locale = locale;
 		this.#writeUrl();
@@ -44,19 +87,27 @@ export class ViewState {
 
 	/** A link to this view with another municipality selected. */
 	hrefFor(code: string): ResolvedPathname {
-		return resolve(`/?${viewSearch('', code, this.locale)}`);
+		return resolve(`/?${viewSearch('', code, this.locale, this.issues)}`);
 	}
 
 	#writeUrl(): void {
-		const search = viewSearch(location.search, this.selectedCode, this.locale);
+		const search = viewSearch(location.search, this.selectedCode, this.locale, this.issues);
 		if (`?${search}` === location.search || (search === '' && location.search === '')) return;
 		replaceState(search ? resolve(`/?${search}`) : resolve('/'), {});
 	}
 }
 
 /** The query string of a view, keeping any unrelated parameters of `current`. */
-function viewSearch(current: string, code: string | null, locale: Locale): string {
-	const kept = [...new URLSearchParams(current)].filter(([key]) => key !== 'm' && key !== 'lang');
+function viewSearch(current: string, code: string | null, locale: Locale, issues: IssueChoice): string {
+	const own = new Set(['m', 'lang', 'c', 'from', 'to', 'measure', 'cls']);
+	const kept = [...new URLSearchParams(current)].filter(([key]) => !own.has(key));
+	if (issues.categories.length > 0) {
+		kept.push(['c', issues.categories.join(',')]);
+		if (issues.from) kept.push(['from', issues.from]);
+		if (issues.to) kept.push(['to', issues.to]);
+		if (issues.measure !== 'count') kept.push(['measure', issues.measure]);
+		if (issues.method !== 'quantiles') kept.push(['cls', issues.method]);
+	}
 	if (code) kept.push(['m', code]);
 	if (locale !== 'es') kept.push(['lang', locale]);
 	return new URLSearchParams(kept).toString();
