@@ -1,0 +1,105 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, openApp, saveScreenshot, type AppSession } from './browser';
+import { colourCounts, decodePng } from './png';
+
+/**
+ * The reported-issues layer against the built app with the real datasets of ../shared/data/real
+ * loaded by the start-up preparation (global-setup.ts), as the anonymous public sees it.
+ */
+
+const baseURL = inject('baseURL');
+
+let browser: Browser;
+let sessions: AppSession[] = [];
+
+beforeAll(async () => {
+	browser = await launchChromium();
+});
+
+afterAll(async () => {
+	await browser?.close();
+});
+
+afterEach(async ({ task }) => {
+	const open = sessions;
+	sessions = [];
+	const name = `last-${task.name.replace(/\W+/g, '-').replace(/^-|-$/g, '')}`;
+	await Promise.all(open.map((session) => saveScreenshot(session.page, name).catch(() => undefined)));
+	try {
+		for (const session of open) {
+			expect(session.foreignRequests, 'requests outside the app origin').toEqual([]);
+			expect(session.consoleErrors, 'console errors').toEqual([]);
+		}
+	} finally {
+		await Promise.all(open.map((session) => session.close()));
+	}
+});
+
+async function openMap(path: string): Promise<AppSession> {
+	const session = await openApp(browser, baseURL);
+	sessions.push(session);
+	await session.page.goto(path);
+	await session.page.locator('[data-testid="map"][data-ready="true"]').waitFor({ timeout: 60_000 });
+	return session;
+}
+
+describe('the reported-issues map', () => {
+	it('maps homicides in 2019 with the Police total, and shows Medellín’s figure in its panel', async () => {
+		const { page } = await openMap('/?c=homicide&from=2019-01&to=2019-12&m=05001');
+		const legend = page.getByTestId('legend');
+		await expect.poll(() => legend.locator('h2').textContent()).toBe('Homicidio, 2019');
+		// The Police's own total for 2019 (PROVENANCE.md), in Colombian number format.
+		await expect.poll(() => legend.textContent()).toContain('Total: 12.656 víctimas');
+		expect(await legend.textContent()).toContain('Fuente: Policía Nacional – DIJIN, SIEDCO');
+		expect(await page.getByTestId('legend-suppressed').count()).toBe(1);
+
+		const issues = page.getByTestId('municipality-issues');
+		const homicides = issues.locator('tr[data-category="homicide"] td');
+		await expect.poll(() => homicides.textContent(), { timeout: 30_000 }).toMatch(/^\s*\d[\d.]*\s*$/);
+		expect(Number((await homicides.textContent())!.trim().replaceAll('.', ''))).toBeGreaterThan(100);
+		expect(await issues.locator('svg rect').count()).toBe(12);
+
+		await page.addStyleTag({
+			content: '[data-testid="legend"], .maplibregl-ctrl { visibility: hidden !important; }'
+		});
+		// The warm issue ramp (YlOrRd) is drawn: its darkest class is on screen.
+		const image = decodePng(await saveScreenshot(page.getByTestId('map'), 'issues-homicide-2019'));
+		const colours = colourCounts(image);
+		const reds = [...colours.keys()].filter((hex) => {
+			const [r, g, b] = [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16));
+			return r! > 180 && g! < 90 && b! < 90;
+		});
+		expect(reds.length).toBeGreaterThan(0);
+	});
+
+	it('chooses a category and a measure with the picker, and keeps them in the URL', async () => {
+		const { page } = await openMap('/');
+		expect(await page.getByTestId('legend').locator('h2').textContent()).toBe('Densidad de población, 2018');
+		await page
+			.getByTestId('indicator-picker')
+			.getByRole('checkbox', { name: /Minas antipersonal/ })
+			.check();
+		await expect.poll(() => new URL(page.url()).searchParams.get('c')).toBe('landmines');
+		await expect
+			.poll(() => page.getByTestId('legend').locator('h2').textContent())
+			.toMatch(/^Minas antipersonal y MUSE, \d{4}$/);
+
+		await page.getByTestId('measure-select').selectOption('rate');
+		await expect.poll(() => new URL(page.url()).searchParams.get('measure')).toBe('rate');
+		await expect.poll(() => page.getByTestId('legend').textContent()).toContain('por 100.000 habitantes');
+	});
+
+	it('shows the public a sensitive category per department only, and says why', async () => {
+		const { page } = await openMap('/?c=sexual-violence&from=2019-01&to=2019-12');
+		const legend = page.getByTestId('legend');
+		await expect
+			.poll(() => legend.locator('h2').textContent())
+			.toBe('Violencia sexual, 2019, por departamento');
+		// The Police's 2019 total of sexual crimes (PROVENANCE.md).
+		await expect.poll(() => legend.textContent()).toContain('Total: 38.185 casos');
+		expect(await page.getByTestId('indicator-picker').textContent()).toContain(
+			'solo por departamento y por trimestre o año'
+		);
+	});
+});
