@@ -17,6 +17,9 @@ async function main(): Promise<void> {
 	// adapter-node assumes https when ORIGIN is unset, and SvelteKit then refuses the forms posted
 	// from http://localhost. Behind a TLS proxy, set ORIGIN to the public https URL.
 	process.env.ORIGIN ??= `http://localhost:${config.port}`;
+	// adapter-node refuses request bodies over 512 KB by default; the import upload takes files up to
+	// RESILIENCIA_UPLOAD_MAX_MB (the API checks that limit itself, with a clear 413).
+	process.env.BODY_SIZE_LIMIT ??= String(config.uploadMaxBytes + 1024 * 1024);
 	// The adapter-node server starts listening when imported.
 	await import(pathToFileURL(path.resolve('build', 'index.js')).href);
 	const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -406,3 +406,56 @@ describe('the import upload', () => {
 		expect(audit).toHaveLength(1);
 	});
 });
+
+describe('point reports on H3 hexagons', () => {
+	it('aggregates points per cell for restricted roles, inside a provider’s jurisdiction only', async () => {
+		const mapping = parseMapping(
+			{
+				id: 'test-minas',
+				source: 'cnmh',
+				attribution: 'CNMH',
+				category: { value: 'landmines' },
+				municipality: { code: 'code' },
+				date: { column: 'date', format: 'YYYY-MM-DD' },
+				count: { column: 'victims' },
+				reference: { columns: ['id'] },
+				point: { lon: 'lon', lat: 'lat', precision: 'populated-centre' }
+			},
+			'points'
+		);
+		const file = writeFile(
+			'points.csv',
+			[
+				'id,code,date,victims,lon,lat',
+				'1,52835,2020-05-01,2,-78.61,1.63',
+				'2,52835,2020-06-01,1,-78.61,1.63',
+				'3,05001,2020-06-02,1,-75.56,6.25'
+			].join('\n')
+		);
+		await run({ file, mapping });
+		const url =
+			'/api/reports/hexagons?category=landmines&from=2020-01&to=2020-12&resolution=6&bbox=-80,0,-74,8';
+		expect((await getJson(url)).status).toBe(401);
+
+		const { cookie } = await loginAs(ctx.api, 'planner@example.org');
+		const planner = await getJson(url, cookie!);
+		expect(planner.status).toBe(200);
+		const cells = (planner.body.cells as Json[]).sort((a, b) => b.count - a.count);
+		expect(cells.map((c) => [c.count, c.reports])).toEqual([
+			[3, 2],
+			[1, 1]
+		]);
+		expect(cells[0]!.h3).toMatch(/^86[0-9a-f]{13}$/);
+
+		await addUser(ctx.db, {
+			email: 'narino@example.org',
+			role: 'provider',
+			jurisdiction: { departments: ['52'], municipalities: [] }
+		});
+		const provider = await getJson(url, (await loginAs(ctx.api, 'narino@example.org')).cookie!);
+		expect((provider.body.cells as Json[]).map((c) => c.count)).toEqual([3]);
+
+		const badBox = await getJson(url.replace('bbox=-80,0,-74,8', 'bbox=-74,0,-80,8'), cookie!);
+		expect(badBox.status).toBe(400);
+	});
+});

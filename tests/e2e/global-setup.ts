@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { OUTPUT_DIR } from './browser';
-import { appIsBuilt, buildApp, prepareDataDir, snapshotApp, startServer } from './server';
+import { addUser, appIsBuilt, buildApp, prepareDataDir, snapshotApp, startServer } from './server';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
 		/** Origin of the built app under test, e.g. `http://127.0.0.1:41234`. */
 		baseURL: string;
+		/** A planner created for the tests in the throwaway database. */
+		planner: { email: string; password: string };
 	}
 }
 
@@ -25,12 +27,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		buildApp();
 	}
 	const data = prepareDataDir();
+	const planner = { email: 'planner@e2e.test', password: 'a long e2e password 2026' };
 	try {
+		addUser(data, { ...planner, role: 'planner' });
 		const server = await startServer(data.env, { entry: snapshotApp(data) });
 		console.log(
 			`e2e: built app at ${server.baseURL}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`
 		);
 		project.provide('baseURL', server.baseURL);
+		project.provide('planner', planner);
 		return async () => {
 			await server.stop();
 			fs.mkdirSync(OUTPUT_DIR, { recursive: true });

@@ -103,3 +103,45 @@ describe('the reported-issues map', () => {
 		);
 	});
 });
+
+describe('the import page', () => {
+	it('lets a planner upload a file, rejects it whole for one bad row, then loads the good rows', async () => {
+		const planner = inject('planner');
+		const session = await openApp(browser, baseURL);
+		sessions.push(session);
+		const { page } = session;
+		await page.goto('/login?next=/imports');
+		await page.locator('input[name=email]').fill(planner.email);
+		await page.locator('input[name=password]').fill(planner.password);
+		await page.locator('button[type=submit]').click();
+		await page.waitForURL('**/imports');
+		await page.waitForLoadState('networkidle');
+
+		const csv = [
+			'fecha,departamento,municipio,cod_mpio,cod_mpio_origen,genero,tipo_lider',
+			'2021-03-04,Nariño,Tumaco,52835,nombre,M,Líder comunal',
+			'2021-02-30,Cauca,Popayán,19001,nombre,F,Líder comunal'
+		].join('\n');
+		const upload = async () => {
+			await page.getByTestId('import-mapping').selectOption('lideres-sociales');
+			await page
+				.getByTestId('import-file')
+				.setInputFiles({ name: 'lideres.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+			await page.getByTestId('import-form').locator('button[type=submit]').click();
+		};
+		await upload();
+		const outcome = page.getByTestId('import-outcome');
+		await expect.poll(() => outcome.textContent(), { timeout: 30_000 }).toContain('no se guardó nada');
+		const problem = page.getByTestId('import-problems').locator('tbody tr');
+		expect(await problem.allTextContents()).toEqual([
+			expect.stringMatching(/^3\s*fecha\s*2021-02-30 is not a real date$/)
+		]);
+
+		await page.getByRole('checkbox').check();
+		await upload();
+		await expect
+			.poll(() => outcome.textContent(), { timeout: 30_000 })
+			.toMatch(/1 reportes nuevos, 0 ya estaban, 1 filas omitidas/);
+		await expect.poll(() => page.getByTestId('import-batches').textContent()).toContain('lideres.csv');
+	});
+});

@@ -71,6 +71,18 @@ export function prepareDataDir(prefix = 'resiliencia-e2e-', extraEnv: Record<str
 	return { dir, env, remove };
 }
 
+/** Creates a user in a prepared data folder with `npm run user:add` (the password on stdin). */
+export function addUser(dataDir: DataDir, user: { email: string; role: string; password: string }): void {
+	const script = path.join('scripts', 'user-add.ts');
+	const result = spawnSync(TSX, [script, '--email', user.email, '--role', user.role], {
+		cwd: ROOT,
+		encoding: 'utf8',
+		input: `${user.password}\n`,
+		env: productionEnv(dataDir.env)
+	});
+	if (result.status !== 0) throw new Error(`${script} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
 /**
  * Copies build/ into the data folder and serves it from there, so that a rebuild of build/ by
  * someone else (`npm start`, another test run) cannot pull files from under the running server.

@@ -184,7 +184,34 @@ const es = {
 	'issues.panel.chartHidden': 'Las series mensuales de categorías sensibles no son públicas.',
 	'issues.panel.sources': 'Fuentes',
 	'issues.sign.in': 'Iniciar sesión',
-	'issues.sign.as': 'Sesión: {role}'
+	'issues.sign.as': 'Sesión: {role}',
+	'imports.title': 'Importar reportes',
+	'imports.intro':
+		'Cargue un archivo CSV (UTF-8 o Latin-1, «,» o «;», también .gz) o GeoJSON con el mapeo que describe sus columnas. Un archivo con filas inválidas se rechaza entero, salvo que elija omitirlas.',
+	'imports.mapping': 'Mapeo',
+	'imports.file': 'Archivo',
+	'imports.skipInvalid': 'Omitir las filas inválidas y cargar las demás',
+	'imports.submit': 'Importar',
+	'imports.uploading': 'Subiendo el archivo…',
+	'imports.processing': 'Leyendo y validando: {rows} filas',
+	'imports.done':
+		'Lote #{batch}: {inserted} reportes nuevos, {duplicate} ya estaban, {rejected} filas omitidas.',
+	'imports.rejected': 'El archivo no se importó y no se guardó nada: {message}',
+	'imports.failed': 'La importación falló y no se guardó nada: {message}',
+	'imports.problems': 'Problemas (primeros {shown} de {total})',
+	'imports.row': 'Fila',
+	'imports.column': 'Columna',
+	'imports.reason': 'Motivo',
+	'imports.batches': 'Lotes importados',
+	'imports.batch.file': 'Archivo',
+	'imports.batch.mapping': 'Mapeo',
+	'imports.batch.reports': 'Reportes',
+	'imports.batch.when': 'Fecha (UTC)',
+	'imports.batch.by': 'Por',
+	'imports.batch.delete': 'Eliminar',
+	'imports.batch.confirm': '¿Eliminar el lote #{batch} y sus {reports} reportes?',
+	'imports.batch.none': 'Todavía no hay lotes.',
+	'imports.back': 'Volver al mapa'
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -368,7 +395,34 @@ const en: Messages = {
 	'issues.panel.chartHidden': 'Monthly series of sensitive categories are not public.',
 	'issues.panel.sources': 'Sources',
 	'issues.sign.in': 'Sign in',
-	'issues.sign.as': 'Signed in: {role}'
+	'issues.sign.as': 'Signed in: {role}',
+	'imports.title': 'Import reports',
+	'imports.intro':
+		'Upload a CSV file (UTF-8 or Latin-1, "," or ";", also .gz) or GeoJSON with the mapping that describes its columns. A file with invalid rows is rejected whole unless you choose to skip them.',
+	'imports.mapping': 'Mapping',
+	'imports.file': 'File',
+	'imports.skipInvalid': 'Skip invalid rows and load the others',
+	'imports.submit': 'Import',
+	'imports.uploading': 'Uploading the file…',
+	'imports.processing': 'Reading and validating: {rows} rows',
+	'imports.done':
+		'Batch #{batch}: {inserted} new reports, {duplicate} already stored, {rejected} rows skipped.',
+	'imports.rejected': 'The file was not imported and nothing was stored: {message}',
+	'imports.failed': 'The import failed and nothing was stored: {message}',
+	'imports.problems': 'Problems (first {shown} of {total})',
+	'imports.row': 'Row',
+	'imports.column': 'Column',
+	'imports.reason': 'Reason',
+	'imports.batches': 'Imported batches',
+	'imports.batch.file': 'File',
+	'imports.batch.mapping': 'Mapping',
+	'imports.batch.reports': 'Reports',
+	'imports.batch.when': 'Date (UTC)',
+	'imports.batch.by': 'By',
+	'imports.batch.delete': 'Delete',
+	'imports.batch.confirm': 'Delete batch #{batch} and its {reports} reports?',
+	'imports.batch.none': 'No batches yet.',
+	'imports.back': 'Back to the map'
 };
 
 export const dictionaries: { readonly [L in 'es' | 'en']: Messages } = { es, en };

@@ -1,4 +1,5 @@
 import type { Layer } from '@deck.gl/core';
+import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { Feature, MultiLineString } from 'geojson';
 import type { MunicipalityFeature } from '$lib/state/atlas.svelte';
@@ -20,6 +21,8 @@ export type MapLayerInput = {
 	/** Fill of a value withheld by disclosure control (class −2). */
 	suppressed?: RGBA;
 	selectedCode: string | null;
+	/** Point reports per H3 cell (restricted roles, close zoom), drawn above the choropleth. */
+	hexagons?: { h3: string; count: number }[];
 };
 
 // Thin mid-grey borders: darker than the palest class and lighter than the darkest, so they
@@ -92,6 +95,25 @@ export function buildMapLayers(input: MapLayerInput): Layer[] {
 				lineWidthUnits: 'pixels',
 				getLineWidth: width,
 				lineJointRounded: true
+			})
+		);
+	}
+	if (input.hexagons && input.hexagons.length > 0) {
+		const max = Math.max(...input.hexagons.map((h) => h.count), 1);
+		layers.push(
+			new H3HexagonLayer<{ h3: string; count: number }>({
+				id: 'report-hexagons',
+				data: input.hexagons,
+				getHexagon: (d) => d.h3,
+				// Dark purple, more opaque with more events: distinct from both choropleth ramps.
+				getFillColor: (d) => [84, 39, 143, 70 + Math.round((160 * Math.sqrt(d.count)) / Math.sqrt(max))],
+				getLineColor: [255, 255, 255, 200],
+				lineWidthUnits: 'pixels',
+				getLineWidth: 1,
+				stroked: true,
+				extruded: false,
+				pickable: false,
+				updateTriggers: { getFillColor: [max] }
 			})
 		);
 	}

@@ -7,6 +7,7 @@ import { percentChange } from '$lib/domain/rates';
 import { MunicipalityCode } from '../../schemas/municipality';
 import { canSeeDepartment, canSeeMunicipality } from '../auth/jurisdiction';
 import type { SessionUser } from '../auth/types';
+import { hexagons } from '../stats/hexagons';
 import type { AreaValue, StatsQuery, StatsService } from '../stats/stats';
 import { access, assertCanSeeMunicipality } from './access';
 import type { ApiDeps } from './deps';
@@ -162,7 +163,7 @@ function restrictToJurisdiction(
 	);
 }
 
-export function statsRoutes({ stats }: ApiDeps & { stats: StatsService }) {
+export function statsRoutes({ stats, db }: ApiDeps & { stats: StatsService }) {
 	// Public answers are the same for everyone and complementary suppression costs a few hundred
 	// milliseconds on 1,122 municipalities: they are cached until the reports change.
 	const publicCache = new Map<string, ReturnType<typeof areaStats>>();
@@ -256,6 +257,39 @@ export function statsRoutes({ stats }: ApiDeps & { stats: StatsService }) {
 			return c.json({ categories: CATEGORIES });
 		})
 		.get('/stats/extent', access('public'), (c) => c.json(stats.extent()))
+		.get(
+			'/reports/hexagons',
+			access('restricted', { jurisdiction: true, note: 'point reports per H3 cell' }),
+			validate(
+				'query',
+				z.object({
+					category: CategoryList,
+					from: Month,
+					to: Month,
+					resolution: z.coerce.number().int().min(4).max(8),
+					bbox: z
+						.string()
+						.transform((text) => text.split(',').map(Number))
+						.pipe(
+							z
+								.tuple([z.number().min(-180), z.number().min(-90), z.number().max(180), z.number().max(90)])
+								.refine(([w, s, e, n]) => w < e && s < n, 'west < east and south < north')
+						)
+				})
+			),
+			(c) => {
+				const q = c.req.valid('query');
+				const result = hexagons(db, c.get('user')!, {
+					categories: q.category,
+					from: q.from,
+					to: q.to,
+					resolution: q.resolution,
+					bbox: q.bbox as [number, number, number, number]
+				});
+				c.header('Cache-Control', 'private, no-store');
+				return c.json({ resolution: q.resolution, ...result });
+			}
+		)
 		.get(
 			'/stats/municipalities',
 			access('public', { jurisdiction: true }),

@@ -184,7 +184,7 @@ export async function importReports(deps: ImportDeps, options: ImportOptions): P
 
 		if (problemCount > 0 && !options.skipInvalid) {
 			throw new ImportRejected(
-				`The file was not imported: ${problemCount} row${problemCount === 1 ? '' : 's'} cannot be read. Fix them, or import with --skip-invalid to load the others.\n${describeProblems(problems, problemCount)}`,
+				`The file was not imported: ${problemCount} row${problemCount === 1 ? '' : 's'} cannot be read. Fix them, or choose to skip invalid rows (--skip-invalid on the command line) to load the others.\n${describeProblems(problems, problemCount)}`,
 				problems,
 				problemCount
 			);
