@@ -16,7 +16,8 @@ export function serverContext(): ServerContext {
 		// Build the statistics index now rather than on the first visitor's request (about a second
 		// with a few million reports).
 		const api = context.api;
-		setImmediate(() => void Promise.resolve(api.request('/api/stats/extent')).catch(() => undefined));
+		// Deferred so that the request that created the context is answered first.
+		setTimeout(() => void Promise.resolve(api.request('/api/stats/extent')).catch(() => undefined), 1000);
 	}
 	return context;
 }

@@ -273,6 +273,10 @@ function mergeStaging(
 			// file (a sequential scan) rather than from the reports table (an index lookup per row).
 			if (inserted === staged) addStagingToRollup(db);
 			else addBatchToRollup(db, batchId, +1);
+			db.prepare(
+				`UPDATE import_batches SET categories = (SELECT json_group_array(DISTINCT category) FROM staging.drafts)
+				 WHERE id = ?`
+			).run(batchId);
 			db.prepare('UPDATE import_batches SET rows_inserted = ?, rows_duplicate = ? WHERE id = ?').run(
 				inserted,
 				staged - inserted,

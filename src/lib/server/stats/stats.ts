@@ -1,5 +1,5 @@
 import type { CategoryId } from '$lib/domain/categories';
-import { MonthlyCube, monthIndex, monthLabel } from '$lib/domain/monthly-cube';
+import { MonthlyCube, monthLabel } from '$lib/domain/monthly-cube';
 import { crudeRate, globalEmpiricalBayes, localEmpiricalBayes } from '$lib/domain/rates';
 import type { DB } from '../db/connection';
 import { statement } from '../db/statements';
@@ -205,19 +205,21 @@ function build(db: DB, version: number): Snapshot {
 	const covered = new Map<string, Uint8Array>();
 
 	function* entries() {
+		// The month index is computed by SQLite: parsing 'YYYY-MM' in JS for every row costs more.
 		const iterator = statement(
 			db,
-			'SELECT category, month, municipality_code AS code, count FROM report_rollup'
+			`SELECT category, CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER) - 1,
+				municipality_code, count FROM report_rollup`
 		)
 			.raw()
-			.iterate() as IterableIterator<[string, string, string, number]>;
+			.iterate() as IterableIterator<[string, number, string, number]>;
 		for (const [category, month, code, count] of iterator) {
 			const m = indexOf.get(code);
 			if (m === undefined) continue;
 			let c = covered.get(category);
 			if (!c) covered.set(category, (c = new Uint8Array(codes.length)));
 			c[m] = 1;
-			yield { category, municipality: m, month: monthIndex(month), count };
+			yield { category, municipality: m, month, count };
 		}
 	}
 	const cube = new MonthlyCube(codes.length, entries());
@@ -256,14 +258,11 @@ function build(db: DB, version: number): Snapshot {
 	}
 
 	const attributions = new Map<string, string[]>();
-	for (const b of statement(db, 'SELECT id, attribution FROM import_batches').all() as {
-		id: number;
+	for (const b of statement(db, 'SELECT attribution, categories FROM import_batches').all() as {
 		attribution: string;
+		categories: string;
 	}[]) {
-		const categories = statement(db, 'SELECT DISTINCT category FROM reports WHERE batch_id = ?')
-			.pluck()
-			.all(b.id) as string[];
-		for (const c of categories) {
+		for (const c of JSON.parse(b.categories) as string[]) {
 			const list = attributions.get(c) ?? [];
 			if (!list.includes(b.attribution)) list.push(b.attribution);
 			attributions.set(c, list);

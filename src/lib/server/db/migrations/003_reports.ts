@@ -17,6 +17,8 @@ CREATE TABLE import_batches (
 	rows_rejected INTEGER NOT NULL,
 	-- Rows whose point lies outside the municipality the row states (kept in the stated one).
 	rows_point_outside INTEGER NOT NULL DEFAULT 0,
+	-- The categories of its reports, as a JSON array (for attributions without scanning reports).
+	categories TEXT NOT NULL DEFAULT '[]',
 	imported_at TEXT NOT NULL,
 	imported_by INTEGER REFERENCES users (id) ON DELETE SET NULL
 ) STRICT;
