@@ -7,12 +7,15 @@ import { MappingError, resolveMapping, shippedMappings } from '../src/lib/server
 import { createResolverFactory } from '../src/lib/server/import/resolvers';
 import { deleteBatch, listBatches } from '../src/lib/server/reports/batches';
 import { SourceFileError } from '../src/lib/server/import/source-file';
+import { importSurveyCsv } from '../src/lib/server/surveys/panel';
 
 const USAGE = `Usage:
   npm run import -- reports FILE --mapping MAPPING [--skip-invalid] [--rejects FILE]
   npm run import -- batches              list import batches
   npm run import -- delete-batch ID      delete a batch and its reports
   npm run import -- mappings             list the shipped mappings (data/mappings)
+  npm run import -- survey FILE          leaders' survey answers, long CSV:
+                                         municipality,respondent,sector,sex,area,wave,question,value
 
 MAPPING is a shipped mapping id (e.g. policia-homicidios) or a path to a mapping JSON file.
 By default one bad row rejects the whole file and nothing is stored; --skip-invalid stores the
@@ -58,6 +61,14 @@ export async function runImportCli(argv: string[]): Promise<number> {
 			const result = deleteBatch(db, id);
 			if (!result.deleted) throw new Error(`No import batch ${id}`);
 			console.log(`Deleted batch #${id} and its ${result.reports} reports; the statistics are updated.`);
+			return 0;
+		}
+		if (command === 'survey') {
+			if (!arg) throw new Error(`Give the survey file to import.\n${USAGE}`);
+			const result = await importSurveyCsv(db, arg);
+			console.log(
+				`${result.rows} rows read, ${result.answers} answers stored (an answer already stored is replaced).`
+			);
 			return 0;
 		}
 		if (command !== 'reports') throw new Error(`Unknown command "${command}".\n${USAGE}`);

@@ -3,6 +3,7 @@ import { buildBoundaries } from '../geo/build';
 import { loadConfig, type AppConfig } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db/connection';
 import { loadDefaultData } from '../src/lib/server/reports/default-data';
+import { loadDemoPanel } from '../src/lib/server/surveys/panel';
 
 /**
  * Everything the server needs before it answers: the schema migrated, the boundaries built and
@@ -15,6 +16,11 @@ export async function prepareData(config: AppConfig = loadConfig()): Promise<voi
 	try {
 		await buildBoundaries({ source: config.boundariesSource, db, outDir: config.boundariesDir });
 		if (config.loadDefaultData) await loadDefaultData(db, config);
+		const answers = loadDemoPanel(db);
+		if (answers > 0)
+			console.log(
+				`Survey panel: ${answers.toLocaleString('en')} DEMONSTRATION answers generated (data/survey/demo-panel.json).`
+			);
 	} finally {
 		db.close();
 	}

@@ -12,6 +12,7 @@ import { healthRoutes } from './health';
 import { municipalityRoutes } from './municipalities';
 import { importRoutes } from './imports';
 import { statsRoutes } from './stats';
+import { surveyRoutes } from './surveys';
 import { createStatsService } from '../stats/stats';
 import { userRoutes } from './users';
 
@@ -37,6 +38,7 @@ export function createApi(deps: ApiDeps) {
 	app.route('/boundaries', boundaryRoutes(deps, boundaries));
 	app.route('/', statsRoutes({ ...deps, stats }));
 	app.route('/imports', importRoutes(deps));
+	app.route('/', surveyRoutes(deps));
 	app.route('/auth', authRoutes(deps, hasher));
 	app.route('/users', userRoutes(deps, hasher));
 	app.route('/audit', auditRoutes(deps));

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import demo from '../../../../data/survey/demo-panel.json';
+import { generateDemoPanel } from '$lib/domain/demo-panel';
+import { parseAnswer, QUESTIONNAIRE } from '$lib/domain/questionnaire';
+import type { RowProblem } from '$lib/domain/import/rows';
+import type { Mapping } from '$lib/domain/import/mapping';
+import type { DB } from '../db/connection';
+import { describeProblems, ImportRejected, MAX_PROBLEMS_LISTED } from '../import/importer';
+import { openSourceFile } from '../import/source-file';
+
+/**
+ * Writing the leaders' panel: the demonstration panel (generated, loaded once on start) and
+ * imports of real answers from CSV in long form, one answer per row:
+ *   municipality,respondent,sector,sex,area,wave,question,value
+ * validated row by row, all or nothing, idempotent (an answer is keyed by respondent, wave and
+ * question: importing the same file again changes nothing).
+ */
+
+const DemoParams = z.object({
+	seed: z.number().int(),
+	from: z.string().regex(/^\d{4}-\d{2}$/),
+	to: z.string().regex(/^\d{4}-\d{2}$/),
+	respondentsPerMunicipality: z.number().int().positive(),
+	municipalities: z.array(z.string().regex(/^\d{5}$/))
+});
+
+/** Loads the demonstration panel unless it is there already. Returns the answers written. */
+export function loadDemoPanel(db: DB): number {
+	if (db.prepare('SELECT 1 FROM survey_respondents WHERE demo = 1 LIMIT 1').get()) return 0;
+	const params = DemoParams.parse(demo);
+	const known = new Set(db.prepare('SELECT code FROM municipalities').pluck().all() as string[]);
+	params.municipalities = params.municipalities.filter((code) => known.has(code));
+	const panel = generateDemoPanel(params);
+	const insertRespondent = db.prepare(
+		`INSERT INTO survey_respondents (municipality_code, pseudonym, sector, sex, area, demo) VALUES (?, ?, ?, ?, ?, 1)`
+	);
+	const insertAnswer = db.prepare(
+		`INSERT INTO survey_answers (respondent_id, wave, questionnaire_version, question, value, category) VALUES (?, ?, ?, ?, ?, ?)`
+	);
+	db.transaction(() => {
+		const ids = panel.respondents.map((r) =>
+			Number(insertRespondent.run(r.municipality, r.pseudonym, r.sector, r.sex, r.area).lastInsertRowid)
+		);
+		for (const a of panel.answers)
+			insertAnswer.run(ids[a.respondent], a.wave, QUESTIONNAIRE.version, a.question, a.value, a.category);
+	})();
+	return panel.answers.length;
+}
+
+const Row = z.object({
+	municipality: z
+		.string()
+		.regex(/^\d{4,5}$/, 'must be a 5-digit DIVIPOLA code')
+		.transform((c) => c.padStart(5, '0')),
+	respondent: z
+		.string()
+		.trim()
+		.min(1)
+		.max(40)
+		.regex(/^[\p{L}\p{N}_-]+$/u, 'must be a pseudonymous code (letters, digits, - or _)'),
+	sector: z.enum(QUESTIONNAIRE.sectors as [string, ...string[]]),
+	sex: z.enum(['F', 'M', 'X']),
+	area: z.enum(['rural', 'urban']),
+	wave: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM'),
+	question: z.string(),
+	value: z.string()
+});
+const COLUMNS = Object.keys(Row.shape);
+const CSV: Mapping = { format: 'csv', csv: { delimiter: 'auto', encoding: 'auto' } } as Mapping;
+
+export async function importSurveyCsv(db: DB, file: string): Promise<{ rows: number; answers: number }> {
+	const source = await openSourceFile(file, CSV);
+	const missing = COLUMNS.filter((c) => !source.header.includes(c));
+	if (missing.length > 0) {
+		throw new ImportRejected(
+			`The file has no column ${missing.map((c) => `"${c}"`).join(', ')}; a survey file needs ${COLUMNS.join(', ')}`
+		);
+	}
+	const known = new Set(db.prepare('SELECT code FROM municipalities').pluck().all() as string[]);
+	const problems: RowProblem[] = [];
+	let problemCount = 0;
+	const good: (z.infer<typeof Row> & { parsed: { value: number | null; category: string | null } })[] = [];
+	let rows = 0;
+	for await (const record of source.records) {
+		rows++;
+		const fail = (column: string | null, reason: string) => {
+			problemCount++;
+			if (problems.length < MAX_PROBLEMS_LISTED) problems.push({ row: record.row, column, reason });
+		};
+		if (!('values' in record)) {
+			fail(null, record.reason);
+			continue;
+		}
+		const object = Object.fromEntries(source.header.map((h, i) => [h, record.values[i] ?? '']));
+		const parsed = Row.safeParse(object);
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0]!;
+			fail(String(issue.path[0]), issue.message);
+			continue;
+		}
+		if (!known.has(parsed.data.municipality)) {
+			fail('municipality', `"${parsed.data.municipality}" is not the code of a municipality`);
+			continue;
+		}
+		const answer = parseAnswer(parsed.data.question, parsed.data.value);
+		if (typeof answer === 'string') {
+			fail(
+				parsed.data.question.startsWith('trust') || parsed.data.question === 'rural-safety'
+					? 'value'
+					: 'question',
+				answer
+			);
+			continue;
+		}
+		good.push({ ...parsed.data, parsed: answer });
+	}
+	if (problemCount > 0) {
+		throw new ImportRejected(
+			`The survey file was not imported: ${problemCount} row${problemCount === 1 ? '' : 's'} cannot be read.\n${describeProblems(problems, problemCount)}`,
+			problems,
+			problemCount
+		);
+	}
+	const upsertRespondent = db.prepare(
+		`INSERT INTO survey_respondents (municipality_code, pseudonym, sector, sex, area) VALUES (?, ?, ?, ?, ?)
+		 ON CONFLICT (municipality_code, pseudonym) DO UPDATE SET sector = excluded.sector, sex = excluded.sex, area = excluded.area
+		 RETURNING id`
+	);
+	const upsertAnswer = db.prepare(
+		`INSERT INTO survey_answers (respondent_id, wave, questionnaire_version, question, value, category) VALUES (?, ?, ?, ?, ?, ?)
+		 ON CONFLICT (respondent_id, wave, question) DO UPDATE SET value = excluded.value, category = excluded.category,
+		   questionnaire_version = excluded.questionnaire_version`
+	);
+	db.transaction(() => {
+		for (const r of good) {
+			const { id } = upsertRespondent.get(r.municipality, r.respondent, r.sector, r.sex, r.area) as {
+				id: number;
+			};
+			upsertAnswer.run(id, r.wave, QUESTIONNAIRE.version, r.question, r.parsed.value, r.parsed.category);
+		}
+	})();
+	return { rows, answers: good.length };
+}
