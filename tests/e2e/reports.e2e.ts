@@ -145,3 +145,25 @@ describe('the import page', () => {
 		await expect.poll(() => page.getByTestId('import-batches').textContent()).toContain('lideres.csv');
 	});
 });
+
+describe('the trust layer', () => {
+	it('maps the demonstration panel for a month, labelled as demonstration data everywhere', async () => {
+		const { page } = await openMap('/?t=index&tm=2020-09&m=52835');
+		const legend = page.getByTestId('legend');
+		await expect
+			.poll(() => legend.locator('h2').textContent())
+			.toBe('Índice de confianza (todas las instituciones), 2020-09');
+		expect(await legend.textContent()).toContain('DATOS DE DEMOSTRACIÓN');
+		expect(await page.getByTestId('demo-label').textContent()).toBe('DATOS DE DEMOSTRACIÓN');
+		const trust = page.getByTestId('municipality-trust');
+		await expect.poll(() => trust.textContent(), { timeout: 30_000 }).toContain('Policía Nacional');
+		expect(await trust.textContent()).toContain('DATOS DE DEMOSTRACIÓN');
+
+		// The last wave of the panel is 2022-09: the slider's end.
+		const slider = page.getByTestId('trust-month');
+		await slider.focus();
+		await page.keyboard.press('End');
+		await expect.poll(() => new URL(page.url()).searchParams.get('tm')).toBe('2022-09');
+		await expect.poll(() => legend.locator('h2').textContent()).toContain('2022-09');
+	});
+});

@@ -1,4 +1,4 @@
-import { schemeYlGnBu, schemeYlOrRd } from 'd3-scale-chromatic';
+import { schemeRdYlBu, schemeYlGnBu, schemeYlOrRd } from 'd3-scale-chromatic';
 
 export type RGBA = [number, number, number, number];
 
@@ -33,4 +33,9 @@ export function issuePalette(classCount: number): string[] {
 	const n = Math.max(3, Math.min(9, classCount));
 	const scheme = schemeYlOrRd[n] as readonly string[];
 	return classCount >= 3 ? [...scheme] : classCount === 2 ? [scheme[0]!, scheme[2]!] : [scheme[1]!];
+}
+
+/** ColorBrewer RdYlBu for trust (diverging: red for distrust, blue for trust), 6 classes. */
+export function trustPalette(): string[] {
+	return [...(schemeRdYlBu[6] as readonly string[])];
 }

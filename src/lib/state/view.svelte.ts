@@ -43,8 +43,22 @@ export function parseIssueChoice(params: URLSearchParams): IssueChoice {
 	};
 }
 
+/** The trust layer's choices (the leaders' panel); `target` null means the layer is off. */
+export type TrustChoice = { target: string | null; month: string | null; measure: 'mean' | 'share' };
+
+export function parseTrustChoice(params: URLSearchParams): TrustChoice {
+	const target = params.get('t');
+	const month = params.get('tm');
+	return {
+		target: target && /^[a-z][a-z-]{1,30}$/.test(target) ? target : null,
+		month: month && MONTH.test(month) ? month : null,
+		measure: params.get('tmeasure') === 'share' ? 'share' : 'mean'
+	};
+}
+
 export class ViewState {
 	locale = $state<Locale>('es');
+	trust = $state<TrustChoice>({ target: null, month: null, measure: 'mean' });
 	issues = $state<IssueChoice>({
 		categories: [],
 		from: null,
@@ -63,6 +77,7 @@ export class ViewState {
 	readUrl(url: URL): void {
 		this.locale = parseLocale(url.searchParams.get('lang'));
 		this.issues = parseIssueChoice(url.searchParams);
+		this.trust = parseTrustChoice(url.searchParams);
 		const code = parseMunicipalityCode(url.searchParams.get('m') ?? '');
 		if (code !== this.selectedCode) this.fitCode = code;
 		this.selectedCode = code;
@@ -77,6 +92,14 @@ export class ViewState {
 
 	setIssues(change: Partial<IssueChoice>): void {
 		this.issues = { ...this.issues, ...change };
+		// One thematic layer at a time: choosing categories turns the trust layer off.
+		if (change.categories) this.trust = { ...this.trust, target: null };
+		this.#writeUrl();
+	}
+
+	setTrust(change: Partial<TrustChoice>): void {
+		this.trust = { ...this.trust, ...change };
+		if (change.target) this.issues = { ...this.issues, categories: [] };
 		this.#writeUrl();
 	}
 
@@ -87,19 +110,25 @@ export class ViewState {
 
 	/** A link to this view with another municipality selected. */
 	hrefFor(code: string): ResolvedPathname {
-		return resolve(`/?${viewSearch('', code, this.locale, this.issues)}`);
+		return resolve(`/?${viewSearch('', code, this.locale, this.issues, this.trust)}`);
 	}
 
 	#writeUrl(): void {
-		const search = viewSearch(location.search, this.selectedCode, this.locale, this.issues);
+		const search = viewSearch(location.search, this.selectedCode, this.locale, this.issues, this.trust);
 		if (`?${search}` === location.search || (search === '' && location.search === '')) return;
 		replaceState(search ? resolve(`/?${search}`) : resolve('/'), {});
 	}
 }
 
 /** The query string of a view, keeping any unrelated parameters of `current`. */
-function viewSearch(current: string, code: string | null, locale: Locale, issues: IssueChoice): string {
-	const own = new Set(['m', 'lang', 'c', 'from', 'to', 'measure', 'cls']);
+function viewSearch(
+	current: string,
+	code: string | null,
+	locale: Locale,
+	issues: IssueChoice,
+	trust: TrustChoice
+): string {
+	const own = new Set(['m', 'lang', 'c', 'from', 'to', 'measure', 'cls', 't', 'tm', 'tmeasure']);
 	const kept = [...new URLSearchParams(current)].filter(([key]) => !own.has(key));
 	if (issues.categories.length > 0) {
 		kept.push(['c', issues.categories.join(',')]);
@@ -107,6 +136,11 @@ function viewSearch(current: string, code: string | null, locale: Locale, issues
 		if (issues.to) kept.push(['to', issues.to]);
 		if (issues.measure !== 'count') kept.push(['measure', issues.measure]);
 		if (issues.method !== 'quantiles') kept.push(['cls', issues.method]);
+	}
+	if (trust.target) {
+		kept.push(['t', trust.target]);
+		if (trust.month) kept.push(['tm', trust.month]);
+		if (trust.measure !== 'mean') kept.push(['tmeasure', trust.measure]);
 	}
 	if (code) kept.push(['m', code]);
 	if (locale !== 'es') kept.push(['lang', locale]);

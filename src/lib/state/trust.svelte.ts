@@ -1,0 +1,85 @@
+import type { Classification } from '$lib/domain/classify';
+import { classOf } from '$lib/domain/classify';
+import type { TrustChoice } from './view.svelte';
+
+/**
+ * The trust layer: the leaders' panel estimates per municipality for one provider (or the index,
+ * or perceived rural safety) and one wave. Fixed class bounds on the answer scale, so that maps of
+ * different months compare: a mean of 3 is "some trust" in every month.
+ */
+
+export type TrustEstimate = {
+	code: string;
+	n: number | null;
+	reliable?: boolean;
+	interval: { estimate: number; low: number; high: number } | null;
+	shrunk: number | null;
+	change: { meanDifference: number; p: number; significant: boolean } | null;
+	withheld?: string;
+};
+
+export const MEAN_CLASSES: Classification = { breaks: [2, 2.5, 3, 3.5, 4], min: 1, max: 5, classCount: 6 };
+export const SHARE_CLASSES: Classification = {
+	breaks: [0.2, 0.35, 0.5, 0.65, 0.8],
+	min: 0,
+	max: 1,
+	classCount: 6
+};
+
+export class TrustLayer {
+	waves = $state.raw<{ from: string | null; to: string | null; demo: boolean } | null>(null);
+	status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
+	estimates = $state.raw<Readonly<Record<string, TrustEstimate>>>({});
+	month = $state<string | null>(null);
+	measure = $state<'mean' | 'share'>('mean');
+	#controller: AbortController | null = null;
+
+	async init(): Promise<void> {
+		const response = await fetch('/api/surveys/waves');
+		this.waves = response.ok
+			? ((await response.json()) as { from: string | null; to: string | null; demo: boolean })
+			: null;
+	}
+
+	get classification(): Classification {
+		return this.measure === 'share' ? SHARE_CLASSES : MEAN_CLASSES;
+	}
+
+	async load(choice: TrustChoice): Promise<void> {
+		this.#controller?.abort();
+		if (!choice.target || !this.waves?.to) {
+			this.status = 'idle';
+			return;
+		}
+		const controller = new AbortController();
+		this.#controller = controller;
+		const month = choice.month ?? this.waves.to;
+		this.status = 'loading';
+		try {
+			const response = await fetch(
+				`/api/surveys/municipalities?provider=${choice.target}&month=${month}&measure=${choice.measure}`,
+				{ signal: controller.signal }
+			);
+			if (!response.ok) throw new Error(`HTTP ${response.status}`);
+			const body = (await response.json()) as { values: TrustEstimate[] };
+			this.estimates = Object.fromEntries(body.values.map((v) => [v.code, v]));
+			this.month = month;
+			this.measure = choice.measure;
+			this.status = 'ready';
+		} catch {
+			if (!controller.signal.aborted) this.status = 'error';
+		}
+	}
+
+	/** The legend class of a municipality: −1 outside the panel, −2 withheld (fewer than 10 answers). */
+	classIndexOf(code: string): number {
+		const e = this.estimates[code];
+		if (!e) return -1;
+		if (e.withheld || !e.interval) return -2;
+		return classOf(e.interval.estimate, this.classification.breaks);
+	}
+
+	destroy(): void {
+		this.#controller?.abort();
+	}
+}
