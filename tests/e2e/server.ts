@@ -132,7 +132,8 @@ export async function startServer(
 	const spawnedAt = performance.now();
 	const child = spawn(process.execPath, [entry], {
 		cwd: ROOT,
-		env: productionEnv({ ...env, HOST: '127.0.0.1', PORT: String(port) }),
+		// ORIGIN as `npm start` sets it: without it adapter-node assumes https and SvelteKit refuses forms.
+		env: productionEnv({ ORIGIN: baseURL, ...env, HOST: '127.0.0.1', PORT: String(port) }),
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
