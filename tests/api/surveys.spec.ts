@@ -105,3 +105,16 @@ describe('importing answers', () => {
 		expect((await pasto(cookie!)).interval.estimate).toBeCloseTo((1 + 2 + 3 + 4) / 4, 10);
 	});
 });
+
+describe('participation', () => {
+	it('reports non-response and attrition of the demonstration panel', async () => {
+		const { body } = await get('/api/surveys/municipalities?provider=police&month=2022-09');
+		const tumaco = body.values.find((v: Json) => v.code === '52835');
+		// 50 leaders: some skip a wave, some have left; all counts stay within the panel.
+		expect(tumaco.panel).toBe(50);
+		expect(tumaco.nonResponse).toBeGreaterThan(0);
+		expect(tumaco.attrition).toBeGreaterThan(0);
+		expect(tumaco.attrition).toBeLessThanOrEqual(tumaco.nonResponse);
+		expect(tumaco.n + tumaco.nonResponse).toBeLessThanOrEqual(50);
+	});
+});

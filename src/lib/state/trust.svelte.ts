@@ -1,6 +1,6 @@
 import type { Classification } from '$lib/domain/classify';
 import { classOf } from '$lib/domain/classify';
-import type { TrustChoice } from './view.svelte';
+import type { TrustChoice, TrustMeasure } from './view.svelte';
 
 /**
  * The trust layer: the leaders' panel estimates per municipality for one provider (or the index,
@@ -31,7 +31,7 @@ export class TrustLayer {
 	status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
 	estimates = $state.raw<Readonly<Record<string, TrustEstimate>>>({});
 	month = $state<string | null>(null);
-	measure = $state<'mean' | 'share'>('mean');
+	measure = $state<TrustMeasure>('mean');
 	#controller: AbortController | null = null;
 
 	async init(): Promise<void> {
@@ -57,7 +57,7 @@ export class TrustLayer {
 		this.status = 'loading';
 		try {
 			const response = await fetch(
-				`/api/surveys/municipalities?provider=${choice.target}&month=${month}&measure=${choice.measure}`,
+				`/api/surveys/municipalities?provider=${choice.target}&month=${month}&measure=${choice.measure === 'share' ? 'share' : 'mean'}`,
 				{ signal: controller.signal }
 			);
 			if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -71,12 +71,18 @@ export class TrustLayer {
 		}
 	}
 
+	/** The value shown: the estimate, or on the shrunk measure the mean shrunk towards the department's. */
+	valueOf(code: string): number | null {
+		const e = this.estimates[code];
+		if (!e || e.withheld || !e.interval) return null;
+		return this.measure === 'shrunk' ? e.shrunk : e.interval.estimate;
+	}
+
 	/** The legend class of a municipality: −1 outside the panel, −2 withheld (fewer than 10 answers). */
 	classIndexOf(code: string): number {
-		const e = this.estimates[code];
-		if (!e) return -1;
-		if (e.withheld || !e.interval) return -2;
-		return classOf(e.interval.estimate, this.classification.breaks);
+		if (!this.estimates[code]) return -1;
+		const value = this.valueOf(code);
+		return value === null ? -2 : classOf(value, this.classification.breaks);
 	}
 
 	destroy(): void {

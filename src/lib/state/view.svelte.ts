@@ -44,7 +44,9 @@ export function parseIssueChoice(params: URLSearchParams): IssueChoice {
 }
 
 /** The trust layer's choices (the leaders' panel); `target` null means the layer is off. */
-export type TrustChoice = { target: string | null; month: string | null; measure: 'mean' | 'share' };
+export type TrustChoice = { target: string | null; month: string | null; measure: TrustMeasure };
+/** Mean, share trusting (4–5), or the mean shrunk towards the department's (small panels). */
+export type TrustMeasure = 'mean' | 'share' | 'shrunk';
 
 export function parseTrustChoice(params: URLSearchParams): TrustChoice {
 	const target = params.get('t');
@@ -52,7 +54,8 @@ export function parseTrustChoice(params: URLSearchParams): TrustChoice {
 	return {
 		target: target && /^[a-z][a-z-]{1,30}$/.test(target) ? target : null,
 		month: month && MONTH.test(month) ? month : null,
-		measure: params.get('tmeasure') === 'share' ? 'share' : 'mean'
+		measure:
+			params.get('tmeasure') === 'share' ? 'share' : params.get('tmeasure') === 'shrunk' ? 'shrunk' : 'mean'
 	};
 }
 

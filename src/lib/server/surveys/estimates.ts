@@ -24,6 +24,10 @@ export type Estimate = {
 	/** Respondents who answered (not "don't know"), and the panel's size in the municipality. */
 	n: number;
 	panel: number;
+	/** Panel members who sent nothing this wave (non-response), and those gone for good (attrition: no
+	 * answer in this wave or the two before it, after answering earlier). */
+	nonResponse: number;
+	attrition: number;
 	reliable: boolean;
 	interval: Interval | null;
 	/** The mean shrunk towards the department's (mean measure only). */
@@ -100,6 +104,32 @@ export function municipalityEstimates(
 	for (const [code, e] of byCode)
 		departmentValues.set(code.slice(0, 2), [...(departmentValues.get(code.slice(0, 2)) ?? []), ...e.values]);
 	const trusting = (v: number) => v >= Math.min(...QUESTIONNAIRE.scale.trusting);
+	const participation = new Map(
+		(
+			statement(
+				db,
+				`SELECT code, sum(responded) AS responded, sum(earlier AND NOT recent) AS gone
+				 FROM (SELECT r.municipality_code AS code, max(a.wave = ?) AS responded, max(a.wave < ?) AS earlier,
+						max(a.wave BETWEEN ? AND ?) AS recent
+					 FROM survey_respondents r JOIN survey_answers a ON a.respondent_id = r.id
+					 WHERE a.wave <= ? AND (? IS NULL OR r.municipality_code = ?)
+					 GROUP BY r.id)
+				 GROUP BY code`
+			).all(
+				wave,
+				previousWave(previousWave(wave)),
+				previousWave(previousWave(wave)),
+				wave,
+				wave,
+				only,
+				only
+			) as {
+				code: string;
+				responded: number;
+				gone: number;
+			}[]
+		).map((p) => [p.code, p])
+	);
 	return panels.map(({ code, n: panel, demo }) => {
 		const e = byCode.get(code) ?? { ids: [], values: [] };
 		const n = e.values.length;
@@ -110,10 +140,13 @@ export function municipalityEstimates(
 			.filter((id) => before.has(id))
 			.map((id) => [before.get(id)!.value, current.get(id)!.value] as const);
 		const test = measure === 'mean' ? pairedTTest(pairs) : null;
+		const p = participation.get(code);
 		return {
 			code,
 			n,
 			panel,
+			nonResponse: panel - (p?.responded ?? 0),
+			attrition: p?.gone ?? 0,
 			reliable: n >= MIN_RELIABLE_ANSWERS,
 			interval,
 			shrunk:
