@@ -118,3 +118,24 @@ describe('participation', () => {
 		expect(tumaco.n + tumaco.nonResponse).toBeLessThanOrEqual(50);
 	});
 });
+
+describe('the answers export', () => {
+	it('is for admins only, audited, and neutralises formulas', async () => {
+		expect((await ctx.api.request('/api/surveys/export')).status).toBe(401);
+		const planner = (await loginAs(ctx.api, 'planner@example.org')).cookie!;
+		expect((await ctx.api.request('/api/surveys/export', { headers: { cookie: planner } })).status).toBe(403);
+		await addUser(ctx.db, { email: 'admin@example.org', role: 'admin' });
+		const admin = (await loginAs(ctx.api, 'admin@example.org')).cookie!;
+		const res = await ctx.api.request('/api/surveys/export', { headers: { cookie: admin } });
+		expect(res.status).toBe(200);
+		const lines = (await res.text()).trim().split('\r\n');
+		expect(lines[0]).toBe(
+			'municipality,respondent,sector,sex,area,wave,questionnaire_version,question,value,demo'
+		);
+		expect(lines.length).toBe(answers() + 1);
+		const audited = ctx.db
+			.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'surveys.export'")
+			.get();
+		expect(audited).toEqual({ n: 1 });
+	});
+});

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { csvField } from '$lib/domain/csv';
 import { columnsOf, type Mapping } from '$lib/domain/import/mapping';
 import { createRowMapper, type ReportDraft, type Resolvers, type RowProblem } from '$lib/domain/import/rows';
 import type { DB } from '../db/connection';
@@ -364,8 +365,4 @@ class RejectsWriter {
 		);
 		return this.closed;
 	}
-}
-
-function csvField(value: string): string {
-	return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
