@@ -139,3 +139,26 @@ describe('the answers export', () => {
 		expect(audited).toEqual({ n: 1 });
 	});
 });
+
+describe('the survey upload', () => {
+	it('imports a survey file through the upload job for planners', async () => {
+		const cookie = (await loginAs(ctx.api, 'planner@example.org')).cookie!;
+		const csv = [
+			'municipality,respondent,sector,sex,area,wave,question,value',
+			'52001,U001,youth,F,rural,2021-04,rural-safety,2'
+		];
+		const res = await ctx.api.request('/api/imports?mapping=survey&fileName=s.csv', {
+			method: 'POST',
+			headers: { cookie, origin: 'http://localhost' },
+			body: csv.join('\n')
+		});
+		expect(res.status).toBe(202);
+		let job = ((await res.json()) as Json).job;
+		for (let i = 0; i < 100 && (job.status === 'queued' || job.status === 'running'); i++) {
+			await new Promise((r) => setTimeout(r, 20));
+			job = (await get(`/api/imports/jobs/${job.id}`, cookie)).body.job;
+		}
+		expect(job.status).toBe('done');
+		expect(job.result).toEqual({ answers: 1, rowsRead: 1 });
+	});
+});

@@ -212,6 +212,9 @@ const es = {
 	'imports.batch.confirm': '¿Eliminar el lote #{batch} y sus {reports} reportes?',
 	'imports.batch.none': 'Todavía no hay lotes.',
 	'imports.back': 'Volver al mapa',
+	'imports.survey':
+		'Encuesta del panel de líderes (CSV largo: municipality,respondent,sector,sex,area,wave,question,value)',
+	'imports.surveyDone': '{answers} respuestas guardadas (una respuesta ya guardada se reemplaza).',
 	'trust.title': 'Confianza (panel de líderes)',
 	'trust.show': 'Mostrar confianza y seguridad percibida',
 	'trust.demo': 'DATOS DE DEMOSTRACIÓN',
@@ -447,6 +450,9 @@ const en: Messages = {
 	'imports.batch.confirm': 'Delete batch #{batch} and its {reports} reports?',
 	'imports.batch.none': 'No batches yet.',
 	'imports.back': 'Back to the map',
+	'imports.survey':
+		"Leaders' panel survey (long CSV: municipality,respondent,sector,sex,area,wave,question,value)",
+	'imports.surveyDone': '{answers} answers stored (an answer already stored is replaced).',
 	'trust.title': "Trust (leaders' panel)",
 	'trust.show': 'Show trust and perceived safety',
 	'trust.demo': 'DEMONSTRATION DATA',

@@ -12,6 +12,11 @@ import { audit } from '../auth/audit';
 import { importReports, ImportRejected, type ImportProgress, type ImportResult } from '../import/importer';
 import { MappingError, resolveMapping, shippedMappings } from '../import/mappings';
 import { createResolverFactory } from '../import/resolvers';
+import { importSurveyCsv } from '../surveys/panel';
+import type { Mapping } from '$lib/domain/import/mapping';
+
+/** The pseudo-mapping of the leaders' survey files. */
+const SURVEY = 'survey';
 import { deleteBatch, listBatches } from '../reports/batches';
 import { access, clientIp } from './access';
 import type { ApiDeps } from './deps';
@@ -31,7 +36,8 @@ type Job = {
 	mapping: string;
 	fileName: string;
 	progress: ImportProgress;
-	result?: Omit<ImportResult, 'problems'> & { problems: RowProblem[] };
+	result?:
+		(Omit<ImportResult, 'problems'> & { problems: RowProblem[] }) | { answers: number; rowsRead: number };
 	error?: { message: string; problems: RowProblem[]; problemCount: number };
 	startedBy: string;
 	createdAt: number;
@@ -75,9 +81,11 @@ export function importRoutes({ db, config }: ApiDeps) {
 			),
 			async (c) => {
 				const q = c.req.valid('query');
-				let mapping;
+				// `survey` is the leaders' panel (long CSV, src/lib/server/surveys/panel.ts), not a reports mapping.
+				const survey = q.mapping === SURVEY;
+				let mapping: Mapping | null = null;
 				try {
-					mapping = resolveMapping(q.mapping);
+					if (!survey) mapping = resolveMapping(q.mapping);
 				} catch (error) {
 					if (error instanceof MappingError) throw new ApiError(400, 'unknown_mapping', error.message);
 					throw error;
@@ -103,7 +111,7 @@ export function importRoutes({ db, config }: ApiDeps) {
 				const job: Job = {
 					id: randomUUID(),
 					status: 'queued',
-					mapping: mapping.id,
+					mapping: q.mapping,
 					fileName,
 					progress: { bytesRead: 0, bytesTotal: fs.statSync(file).size, rowsRead: 0 },
 					startedBy: user.email,
@@ -114,12 +122,26 @@ export function importRoutes({ db, config }: ApiDeps) {
 				queue = queue.then(async () => {
 					job.status = 'running';
 					try {
+						if (survey) {
+							const { rows, answers } = await importSurveyCsv(db, file);
+							job.progress = { ...job.progress, bytesRead: job.progress.bytesTotal, rowsRead: rows };
+							job.result = { answers, rowsRead: rows };
+							job.status = 'done';
+							audit(db, {
+								actor: user,
+								action: 'surveys.import',
+								target: fileName,
+								details: { rows, answers },
+								ip
+							});
+							return;
+						}
 						const result = await importReports(
 							{ db, resolvers },
 							{
 								file,
 								fileName,
-								mapping,
+								mapping: mapping!,
 								skipInvalid: q.skipInvalid === 'true',
 								userId: user.id,
 								onProgress: (p) => (job.progress = p)
@@ -132,7 +154,7 @@ export function importRoutes({ db, config }: ApiDeps) {
 							action: 'reports.import',
 							target: `batch:${result.batchId}`,
 							details: {
-								mapping: mapping.id,
+								mapping: q.mapping,
 								file: fileName,
 								inserted: result.reportsInserted,
 								duplicate: result.reportsDuplicate,
