@@ -236,6 +236,13 @@ const es = {
 	'trust.source':
 		'Panel mensual de 50 líderes por municipio (Diálogos de Seguridad Ciudadana) — datos de demostración',
 	'trust.panel.title': 'Confianza, panel de líderes',
+	'trust.scatter.title': 'Confianza frente a problemas reportados',
+	'trust.scatter.issue': 'Problema (tasa por 100.000 hab., {year})',
+	'trust.scatter.x': 'confianza →',
+	'trust.scatter.y': 'tasa ↑',
+	'trust.scatter.none': 'Sin municipios con ambas cifras para este periodo.',
+	'trust.scatter.note':
+		'Cada punto es un municipio del panel (datos de confianza de demostración); pulse uno para abrir su ficha.',
 	'trust.panel.drop': 'Caída significativa en {month} ({provider})',
 	'trust.panel.interval': 'media e intervalo de 95 %',
 	'trust.panel.unreliable': 'menos de 10 respuestas: poco fiable'
@@ -474,6 +481,13 @@ const en: Messages = {
 	'trust.source':
 		'Monthly panel of 50 leaders per municipality (Citizen Security Dialogues) — demonstration data',
 	'trust.panel.title': "Trust, leaders' panel",
+	'trust.scatter.title': 'Trust against reported issues',
+	'trust.scatter.issue': 'Issue (rate per 100,000 inh., {year})',
+	'trust.scatter.x': 'trust →',
+	'trust.scatter.y': 'rate ↑',
+	'trust.scatter.none': 'No municipality has both figures for this period.',
+	'trust.scatter.note':
+		'Each dot is a panel municipality (demonstration trust data); click one to open its facts.',
 	'trust.panel.drop': 'Significant drop in {month} ({provider})',
 	'trust.panel.interval': 'mean and 95 % interval',
 	'trust.panel.unreliable': 'fewer than 10 answers: unreliable'
