@@ -111,6 +111,8 @@ describe('the import page', () => {
 		sessions.push(session);
 		const { page } = session;
 		await page.goto('/login?next=/imports');
+		// Fill the form once the page is hydrated: hydration resets bound inputs typed into before it.
+		await page.waitForLoadState('networkidle');
 		await page.locator('input[name=email]').fill(planner.email);
 		await page.locator('input[name=password]').fill(planner.password);
 		await page.locator('button[type=submit]').click();
