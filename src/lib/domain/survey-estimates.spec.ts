@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { meanInterval, pairedTTest, shrinkTowards, wilsonInterval } from './survey-estimates';
 
 /**
- * A small fixed case computed by hand (and checked with R: t.test, prop.test(correct = FALSE)'s
- * Wilson interval, t.test(paired = TRUE)):
+ * A small fixed case computed by hand, independently of the code under test (the t quantile from
+ * tables, the p-value by numerical integration of the t density in a separate Python script):
  *   answers 2, 3, 4, 4, 5: mean 3.6, s = √1.3 = 1.140175, t(0.975, 4) = 2.776445,
  *     half-width 2.776445 × 1.140175 / √5 = 1.415715 → [2.184285, 5.015715];
  *   8 trusting of 10: Wilson 95 % [0.490162, 0.943317];
