@@ -162,3 +162,29 @@ describe('the survey upload', () => {
 		expect(job.result).toEqual({ answers: 1, rowsRead: 1 });
 	});
 });
+
+describe('wide survey files', () => {
+	it('reads one column per question, naming the column of a bad answer', async () => {
+		const header =
+			'municipality,respondent,sector,sex,area,wave,trust:police,trust:army,rural-safety,urgent-issue';
+		const bad = path.join(ctx.dir, 'wide-bad.csv');
+		fs.writeFileSync(
+			bad,
+			[
+				header,
+				'52001,W001,youth,F,rural,2021-05,4,ns,2,extortion',
+				'52001,W002,youth,M,urban,2021-05,3,9,2,theft'
+			].join('\n')
+		);
+		const error = (await importSurveyCsv(ctx.db, bad).catch((e: unknown) => e)) as ImportRejected;
+		expect(error.problems).toEqual([
+			{ row: 3, column: 'trust:army', reason: '"9" is not on the 1–5 scale (or "ns")' },
+			{ row: 3, column: 'urgent-issue', reason: '"theft" is not an issue category' }
+		]);
+		const good = path.join(ctx.dir, 'wide.csv');
+		fs.writeFileSync(good, [header, '52001,W001,youth,F,rural,2021-05,4,ns,2,extortion'].join('\n'));
+		expect(await importSurveyCsv(ctx.db, good)).toEqual({ rows: 1, answers: 4 });
+		const index = await get('/api/surveys/municipalities?month=2021-05&measure=index');
+		expect(index.body.provider).toBe('index');
+	});
+});

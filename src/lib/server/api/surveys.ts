@@ -70,11 +70,15 @@ export function surveyRoutes({ db }: ApiDeps) {
 					z.object({
 						provider: Target.default('index'),
 						month: Month,
-						measure: z.enum(['mean', 'share']).default('mean')
+						// `measure=index` is the trust index (the mean over providers), whatever `provider` says.
+						measure: z.enum(['mean', 'share', 'index']).default('mean')
 					})
 				),
 				(c) => {
-					const { provider, month, measure } = c.req.valid('query');
+					const query = c.req.valid('query');
+					const provider = query.measure === 'index' ? 'index' : query.provider;
+					const measure = query.measure === 'index' ? 'mean' : query.measure;
+					const month = query.month;
 					const user = c.get('user');
 					const values = municipalityEstimates(db, provider, month, measure)
 						.filter((e) => (user?.role === 'provider' ? canSeeMunicipality(user, e.code) : true))

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import demo from '../../../../data/survey/demo-panel.json';
 import { generateDemoPanel } from '$lib/domain/demo-panel';
-import { parseAnswer, QUESTIONNAIRE } from '$lib/domain/questionnaire';
+import { parseAnswer, QUESTIONNAIRE, questionKeys } from '$lib/domain/questionnaire';
 import type { RowProblem } from '$lib/domain/import/rows';
 import type { Mapping } from '$lib/domain/import/mapping';
 import type { DB } from '../db/connection';
@@ -66,14 +66,23 @@ const Row = z.object({
 	value: z.string()
 });
 const COLUMNS = Object.keys(Row.shape);
+const IDENTITY = COLUMNS.filter((c) => c !== 'question' && c !== 'value');
 const CSV: Mapping = { format: 'csv', csv: { delimiter: 'auto', encoding: 'auto' } } as Mapping;
 
+/**
+ * Long form: one answer per row (`question`, `value` columns). Wide form: one row per respondent
+ * and wave, one column per question key (`trust:police`, …, `rural-safety`, `urgent-issue`).
+ */
 export async function importSurveyCsv(db: DB, file: string): Promise<{ rows: number; answers: number }> {
 	const source = await openSourceFile(file, CSV);
-	const missing = COLUMNS.filter((c) => !source.header.includes(c));
+	const keys = questionKeys();
+	const wideColumns = source.header.filter((h) => keys.includes(h));
+	const wide = !source.header.includes('question') && wideColumns.length > 0;
+	const needed = wide ? IDENTITY : COLUMNS;
+	const missing = needed.filter((c) => !source.header.includes(c));
 	if (missing.length > 0) {
 		throw new ImportRejected(
-			`The file has no column ${missing.map((c) => `"${c}"`).join(', ')}; a survey file needs ${COLUMNS.join(', ')}`
+			`The file has no column ${missing.map((c) => `"${c}"`).join(', ')}; a survey file needs ${IDENTITY.join(', ')} and either question,value (one answer per row) or one column per question (${keys.slice(0, 2).join(', ')}, …)`
 		);
 	}
 	const known = new Set(db.prepare('SELECT code FROM municipalities').pluck().all() as string[]);
@@ -92,27 +101,32 @@ export async function importSurveyCsv(db: DB, file: string): Promise<{ rows: num
 			continue;
 		}
 		const object = Object.fromEntries(source.header.map((h, i) => [h, record.values[i] ?? '']));
-		const parsed = Row.safeParse(object);
-		if (!parsed.success) {
-			const issue = parsed.error.issues[0]!;
-			fail(String(issue.path[0]), issue.message);
-			continue;
+		const answers = wide
+			? wideColumns.map((question) => ({
+					...object,
+					question,
+					value: object[question] ?? '',
+					column: question
+				}))
+			: [{ ...object, column: 'value' }];
+		for (const candidate of answers) {
+			const parsed = Row.safeParse(candidate);
+			if (!parsed.success) {
+				const issue = parsed.error.issues[0]!;
+				fail(String(issue.path[0]), issue.message);
+				break;
+			}
+			if (!known.has(parsed.data.municipality)) {
+				fail('municipality', `"${parsed.data.municipality}" is not the code of a municipality`);
+				break;
+			}
+			const answer = parseAnswer(parsed.data.question, parsed.data.value);
+			if (typeof answer === 'string') {
+				fail(keys.includes(parsed.data.question) ? candidate.column : 'question', answer);
+				continue;
+			}
+			good.push({ ...parsed.data, parsed: answer });
 		}
-		if (!known.has(parsed.data.municipality)) {
-			fail('municipality', `"${parsed.data.municipality}" is not the code of a municipality`);
-			continue;
-		}
-		const answer = parseAnswer(parsed.data.question, parsed.data.value);
-		if (typeof answer === 'string') {
-			fail(
-				parsed.data.question.startsWith('trust') || parsed.data.question === 'rural-safety'
-					? 'value'
-					: 'question',
-				answer
-			);
-			continue;
-		}
-		good.push({ ...parsed.data, parsed: answer });
 	}
 	if (problemCount > 0) {
 		throw new ImportRejected(
