@@ -4,6 +4,7 @@ import { loadConfig, type AppConfig } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db/connection';
 import { loadDefaultData } from '../src/lib/server/reports/default-data';
 import { loadDemoPanel } from '../src/lib/server/surveys/panel';
+import { seedDialogues } from '../src/lib/server/dialogues/seed';
 
 /**
  * Everything the server needs before it answers: the schema migrated, the boundaries built and
@@ -16,6 +17,9 @@ export async function prepareData(config: AppConfig = loadConfig()): Promise<voi
 	try {
 		await buildBoundaries({ source: config.boundariesSource, db, outDir: config.boundariesDir });
 		if (config.loadDefaultData) await loadDefaultData(db, config);
+		const dialogues = seedDialogues(db);
+		if (dialogues > 0)
+			console.log(`Dialogues: ${dialogues} seeded from data/seed (programmes' public facts).`);
 		const answers = loadDemoPanel(db);
 		if (answers > 0)
 			console.log(

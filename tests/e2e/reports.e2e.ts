@@ -169,3 +169,21 @@ describe('the trust layer', () => {
 		await expect.poll(() => legend.locator('h2').textContent()).toContain('2022-09');
 	});
 });
+
+describe('the public prevention page', () => {
+	it('lists El Guamo’s four issues from the 2021 Resilience Dialogue, without login', async () => {
+		const session = await openApp(browser, baseURL);
+		sessions.push(session);
+		const { page } = session;
+		await page.goto('/publico');
+		await page.getByRole('link', { name: 'El Guamo' }).click();
+		await page.waitForURL('**/publico/13248');
+		expect(await page.getByTestId('prevention-issues').locator('li').allTextContents()).toEqual([
+			'Violencia sexual',
+			'Violencia contra población LGBTIQ+',
+			'Microtráfico',
+			'Conflictos por la tierra (falta de titulación)'
+		]);
+		expect(await page.getByTestId('prevention-page').textContent()).toContain('2021 (fecha no publicada)');
+	});
+});

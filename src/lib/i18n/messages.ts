@@ -245,7 +245,23 @@ const es = {
 		'Cada punto es un municipio del panel (datos de confianza de demostración); pulse uno para abrir su ficha.',
 	'trust.panel.drop': 'Caída significativa en {month} ({provider})',
 	'trust.panel.interval': 'media e intervalo de 95 %',
-	'trust.panel.unreliable': 'menos de 10 respuestas: poco fiable'
+	'trust.panel.unreliable': 'menos de 10 respuestas: poco fiable',
+	'public.title': 'Mapa de prevención',
+	'public.intro':
+		'Municipios donde se realizaron diálogos comunitarios de seguridad, con los problemas que se identificaron y las medidas de prevención acordadas. Cifras agregadas y protegidas: nunca datos de personas.',
+	'public.issues': 'Principales problemas identificados',
+	'public.none': 'Ninguno registrado.',
+	'public.dialogues': 'Diálogos realizados',
+	'public.dateUnknown': 'fecha no publicada',
+	'public.prevention': 'Pasos de prevención',
+	'public.noBooklets': 'Aún no hay cartillas de prevención registradas.',
+	'public.commitments': 'Compromisos de las instituciones',
+	'public.noCommitments': 'Aún no hay compromisos registrados.',
+	'public.commitmentsDone': '{share} % de {total} compromisos cumplidos.',
+	'public.figures': 'Cifras oficiales (último año completo)',
+	'public.figuresNote':
+		'Los valores de 1 a 10 se muestran como «1–10»; las categorías sensibles solo se publican por departamento.',
+	'public.print': 'Imprimir'
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -490,7 +506,23 @@ const en: Messages = {
 		'Each dot is a panel municipality (demonstration trust data); click one to open its facts.',
 	'trust.panel.drop': 'Significant drop in {month} ({provider})',
 	'trust.panel.interval': 'mean and 95 % interval',
-	'trust.panel.unreliable': 'fewer than 10 answers: unreliable'
+	'trust.panel.unreliable': 'fewer than 10 answers: unreliable',
+	'public.title': 'Prevention map',
+	'public.intro':
+		'Municipalities where community security dialogues were held, with the problems identified and the prevention measures agreed. Aggregated, protected figures: never data about people.',
+	'public.issues': 'Main problems identified',
+	'public.none': 'None recorded.',
+	'public.dialogues': 'Dialogues held',
+	'public.dateUnknown': 'date not published',
+	'public.prevention': 'Prevention steps',
+	'public.noBooklets': 'No prevention booklets recorded yet.',
+	'public.commitments': "Institutions' commitments",
+	'public.noCommitments': 'No commitments recorded yet.',
+	'public.commitmentsDone': '{share} % of {total} commitments done.',
+	'public.figures': 'Official figures (last whole year)',
+	'public.figuresNote':
+		'Values from 1 to 10 are shown as "1–10"; sensitive categories are published only per department.',
+	'public.print': 'Print'
 };
 
 export const dictionaries: { readonly [L in 'es' | 'en']: Messages } = { es, en };

@@ -13,6 +13,7 @@ import { municipalityRoutes } from './municipalities';
 import { importRoutes } from './imports';
 import { statsRoutes } from './stats';
 import { surveyRoutes } from './surveys';
+import { dialogueRoutes } from './dialogues';
 import { createStatsService } from '../stats/stats';
 import { userRoutes } from './users';
 
@@ -39,6 +40,7 @@ export function createApi(deps: ApiDeps) {
 	app.route('/', statsRoutes({ ...deps, stats }));
 	app.route('/imports', importRoutes(deps));
 	app.route('/', surveyRoutes(deps));
+	app.route('/', dialogueRoutes({ ...deps, stats }));
 	app.route('/auth', authRoutes(deps, hasher));
 	app.route('/users', userRoutes(deps, hasher));
 	app.route('/audit', auditRoutes(deps));

@@ -2,6 +2,7 @@ import * as boundaries from './001_boundaries';
 import * as access from './002_access';
 import * as reports from './003_reports';
 import * as surveys from './004_surveys';
+import * as dialogues from './005_dialogues';
 
 /**
  * Every schema version, in order. A feature adds its tables with a new `NNN_name.ts` file that
@@ -12,5 +13,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
 	{ version: 1, name: 'boundaries', sql: boundaries.sql },
 	{ version: 2, name: 'access', sql: access.sql },
 	{ version: 3, name: 'reports', sql: reports.sql },
-	{ version: 4, name: 'surveys', sql: surveys.sql }
+	{ version: 4, name: 'surveys', sql: surveys.sql },
+	{ version: 5, name: 'dialogues', sql: dialogues.sql }
 ];

@@ -1,0 +1,161 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { CATEGORIES, categoryById, isCategoryId } from '$lib/domain/categories';
+import { commitmentStatus, shareDone, type StoredStatus } from '$lib/domain/commitments';
+import { discloseCount, isSensitiveCategory } from '$lib/domain/disclosure';
+import { MunicipalityCode } from '../../schemas/municipality';
+import { PROGRAMMES } from '../dialogues/seed';
+import type { StatsService } from '../stats/stats';
+import { monthIndex } from '$lib/domain/monthly-cube';
+import { access } from './access';
+import type { ApiDeps } from './deps';
+import type { AppEnv } from './env';
+import { ApiError } from './errors';
+import { validate } from './validate';
+
+/**
+ * Dialogues and the public prevention page. The public gets public fields only: programme, title,
+ * municipality, year, the issues discussed; never a meeting place marked sensitive, never names.
+ */
+
+type DialogueRow = {
+	id: number;
+	programme: string;
+	title: string;
+	code: string;
+	name: string;
+	departmentName: string;
+	year: number;
+	date: string | null;
+	lon: number | null;
+	lat: number | null;
+	placeSensitive: number;
+	summary: string | null;
+	issues: string;
+};
+
+export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService }) {
+	const list = (filter: { year?: number; municipality?: string; programme?: string }) =>
+		db
+			.prepare(
+				`SELECT d.id, d.programme, d.title, d.municipality_code AS code, m.name, dep.name AS departmentName, d.year, d.date,
+					d.lon, d.lat, d.place_sensitive AS placeSensitive, d.summary,
+					(SELECT json_group_array(category) FROM (SELECT category FROM dialogue_issues WHERE dialogue_id = d.id ORDER BY rank)) AS issues
+				 FROM dialogues d JOIN municipalities m ON m.code = d.municipality_code JOIN departments dep ON dep.code = m.department_code
+				 WHERE (@year IS NULL OR d.year = @year) AND (@municipality IS NULL OR d.municipality_code = @municipality)
+				   AND (@programme IS NULL OR d.programme = @programme)
+				 ORDER BY d.year DESC, m.name`
+			)
+			.all({
+				year: filter.year ?? null,
+				municipality: filter.municipality ?? null,
+				programme: filter.programme ?? null
+			}) as DialogueRow[];
+
+	const shape = (d: DialogueRow, restricted: boolean) => ({
+		id: d.id,
+		programme: d.programme,
+		title: d.title,
+		municipality: { code: d.code, name: d.name, department: d.departmentName },
+		year: d.year,
+		date: d.date,
+		// The place is published only when it is known and not sensitive; otherwise the municipality's point is used.
+		place:
+			d.lon !== null && d.lat !== null && (restricted || !d.placeSensitive)
+				? { lon: d.lon, lat: d.lat }
+				: null,
+		issues: JSON.parse(d.issues) as string[],
+		...(restricted ? { summary: d.summary } : {})
+	});
+
+	return new Hono<AppEnv>()
+		.get('/programmes', access('public'), (c) => c.json({ programmes: PROGRAMMES }))
+		.get(
+			'/dialogues',
+			access('public'),
+			validate(
+				'query',
+				z.object({
+					year: z.coerce.number().int().min(1990).max(2100).optional(),
+					municipality: MunicipalityCode.optional(),
+					programme: z
+						.string()
+						.regex(/^[a-z-]{1,60}$/)
+						.optional()
+				})
+			),
+			(c) => {
+				const restricted = c.get('user') !== null;
+				return c.json({ dialogues: list(c.req.valid('query')).map((d) => shape(d, restricted)) });
+			}
+		)
+		.get(
+			'/municipalities/:code/prevention',
+			access('public'),
+			validate('param', z.object({ code: MunicipalityCode })),
+			(c) => {
+				const { code } = c.req.valid('param');
+				const municipality = db
+					.prepare(
+						`SELECT m.code, m.name, d.name AS department FROM municipalities m JOIN departments d ON d.code = m.department_code WHERE m.code = ?`
+					)
+					.get(code) as { code: string; name: string; department: string } | undefined;
+				if (!municipality) throw new ApiError(404, 'not_found', `No municipality with DIVIPOLA code ${code}`);
+				const dialogues = list({ municipality: code });
+				const named = [...new Set(dialogues.flatMap((d) => JSON.parse(d.issues) as string[]))].filter(
+					isCategoryId
+				);
+				// Figures: the last whole year with data of each non-sensitive category, through disclosure control.
+				const extent = stats.extent();
+				const figures = CATEGORIES.filter((cat) => !isSensitiveCategory(cat.id) && extent.categories[cat.id])
+					.map((cat) => {
+						const to = extent.categories[cat.id]!.to;
+						const year = Number(to.slice(0, 4)) - (to.endsWith('-12') || to.endsWith('-01') ? 0 : 1);
+						const count =
+							stats
+								.summary(code, monthIndex(`${year}-01`), monthIndex(`${year}-12`))
+								.find((s) => s.category === cat.id)?.count ?? null;
+						if (count === null) return null;
+						const disclosed = cat.unit === 'hectares' ? { value: count } : discloseCount(count);
+						return {
+							category: cat.id,
+							year,
+							unit: cat.unit,
+							value: 'value' in disclosed ? disclosed.value : null,
+							display: 'display' in disclosed ? disclosed.display : null,
+							attributions: extent.attributions[cat.id] ?? []
+						};
+					})
+					.filter((f) => f !== null);
+				const booklets = db
+					.prepare('SELECT problem, steps, resources FROM booklets WHERE municipality_code = ? ORDER BY id')
+					.all(code) as { problem: string; steps: string; resources: string | null }[];
+				const today = new Date().toISOString().slice(0, 10);
+				const statuses = (
+					db
+						.prepare(
+							`SELECT c.status, c.due_date AS due FROM commitments c JOIN dialogues d ON d.id = c.dialogue_id WHERE d.municipality_code = ?`
+						)
+						.all(code) as { status: StoredStatus; due: string | null }[]
+				).map((r) => commitmentStatus(r.status, r.due, today));
+				c.header('Cache-Control', 'public, max-age=300');
+				return c.json({
+					municipality,
+					issues: named.map((id) => ({ id, label: categoryById(id).label })),
+					dialogues: dialogues.map((d) => ({
+						programme: d.programme,
+						title: d.title,
+						year: d.year,
+						date: d.date
+					})),
+					figures,
+					booklets: booklets.map((b) => ({
+						problem: b.problem,
+						steps: JSON.parse(b.steps) as string[],
+						resources: b.resources
+					})),
+					commitments: { total: statuses.length, shareDone: shareDone(statuses) }
+				});
+			}
+		);
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDialogues } from '../../src/lib/server/dialogues/seed';
+import { addUser, createTestContext, loginAs } from './helpers';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let ctx: ReturnType<typeof createTestContext>;
+const get = async (url: string, cookie?: string) => {
+	const res = await ctx.api.request(url, cookie ? { headers: { cookie } } : {});
+	return { status: res.status, body: (await res.json()) as Json };
+};
+
+beforeAll(() => {
+	ctx = createTestContext();
+});
+afterAll(() => ctx.cleanup());
+
+describe('dialogues and the prevention page', () => {
+	it('seeds the 2021 Resilience Dialogues once, with their issues and unknown dates', async () => {
+		// The test boundaries hold two of the ten municipalities: Cáceres and Tumaco.
+		expect(seedDialogues(ctx.db)).toBe(2);
+		expect(seedDialogues(ctx.db)).toBe(0);
+		const { body } = await get('/api/dialogues?year=2021&municipality=52835');
+		expect(body.dialogues).toEqual([
+			expect.objectContaining({
+				programme: 'resilience-dialogues',
+				year: 2021,
+				date: null,
+				place: null,
+				issues: ['illicit-crops', 'forced-recruitment', 'threats-to-leaders']
+			})
+		]);
+		expect(body.dialogues[0]).not.toHaveProperty('summary');
+	});
+
+	it('never publishes a sensitive meeting place, and derives overdue commitments', async () => {
+		const id = (
+			ctx.db.prepare("SELECT id FROM dialogues WHERE municipality_code = '05120'").get() as { id: number }
+		).id;
+		ctx.db
+			.prepare('UPDATE dialogues SET lon = -75.35, lat = 7.58, place_sensitive = 1, summary = ? WHERE id = ?')
+			.run('acta', id);
+		ctx.db
+			.prepare(
+				`INSERT INTO commitments (dialogue_id, institution, action, due_date, status) VALUES
+				 (?, 'Alcaldía', 'Iluminar el parque', '2021-01-31', 'open'), (?, 'Policía', 'Ronda escolar', '2021-02-28', 'done')`
+			)
+			.run(id, id);
+		const publicView = await get('/api/dialogues?municipality=05120');
+		expect(publicView.body.dialogues[0].place).toBeNull();
+		await addUser(ctx.db, { email: 'planner@example.org', role: 'planner' });
+		const { cookie } = await loginAs(ctx.api, 'planner@example.org');
+		const restricted = await get('/api/dialogues?municipality=05120', cookie!);
+		expect(restricted.body.dialogues[0]).toMatchObject({
+			place: { lon: -75.35, lat: 7.58 },
+			summary: 'acta'
+		});
+
+		const page = await get('/api/municipalities/05120/prevention');
+		expect(page.status).toBe(200);
+		expect(page.body.issues.map((i: Json) => i.id)).toEqual([
+			'gender-based-violence',
+			'forced-displacement',
+			'forced-recruitment'
+		]);
+		expect(page.body.commitments).toEqual({ total: 2, shareDone: 0.5 });
+		expect(page.body.dialogues).toEqual([expect.objectContaining({ year: 2021, date: null })]);
+		expect((await get('/api/municipalities/99999/prevention')).status).toBe(404);
+	});
+});
