@@ -68,3 +68,74 @@ describe('dialogues and the prevention page', () => {
 		expect((await get('/api/municipalities/99999/prevention')).status).toBe(404);
 	});
 });
+
+describe('editing dialogues and following commitments', () => {
+	const post = async (url: string, cookie: string, body: unknown) => {
+		const res = await ctx.api.request(url, {
+			method: 'POST',
+			headers: { cookie, origin: 'http://localhost', 'content-type': 'application/json' },
+			body: JSON.stringify(body)
+		});
+		return { status: res.status, body: (await res.json()) as Json };
+	};
+	const count = () => (ctx.db.prepare('SELECT count(*) AS n FROM dialogues').get() as { n: number }).n;
+
+	it('names the field of a wrong date or an unknown municipality, and saves nothing', async () => {
+		const { cookie } = await loginAs(ctx.api, 'planner@example.org');
+		const before = count();
+		const base = {
+			programme: 'citizen-security-dialogues',
+			title: 'Diálogo con la Policía',
+			municipality: '52835',
+			date: '2022-03-15'
+		};
+		const wrongDate = await post('/api/dialogues', cookie!, { ...base, date: '15/03/2022' });
+		expect(wrongDate.status).toBe(400);
+		expect(wrongDate.body.error.details).toEqual({ date: 'YYYY-MM-DD, or YYYY when only the year is known' });
+		const unknown = await post('/api/dialogues', cookie!, { ...base, municipality: '99999' });
+		expect(unknown.body.error.details).toEqual({ municipality: 'no municipality has the code 99999' });
+		expect(count()).toBe(before);
+		expect((await post('/api/dialogues', '', base)).status).toBe(401);
+
+		const created = await post('/api/dialogues', cookie!, { ...base, issues: ['extortion'] });
+		expect(created.status).toBe(201);
+		expect(count()).toBe(before + 1);
+		const audited = ctx.db
+			.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'dialogues.create'")
+			.get();
+		expect(audited).toEqual({ n: 1 });
+	});
+
+	it('shows a commitment past its due date as overdue, and exports commitments safely', async () => {
+		const { cookie } = await loginAs(ctx.api, 'planner@example.org');
+		const id = (
+			ctx.db.prepare("SELECT id FROM dialogues WHERE title = 'Diálogo con la Policía'").get() as {
+				id: number;
+			}
+		).id;
+		const late = await post(`/api/dialogues/${id}/commitments`, cookie!, {
+			institution: '=cmd|calc',
+			action: 'Patrullaje rural',
+			dueDate: '2022-04-30'
+		});
+		expect(late.status).toBe(201);
+		const list = await get('/api/commitments?municipality=52835', cookie!);
+		expect(list.body.commitments).toEqual([
+			expect.objectContaining({ institution: '=cmd|calc', status: 'overdue' })
+		]);
+		expect(
+			(await get('/api/commitments?status=overdue', cookie!)).body.commitments.length
+		).toBeGreaterThanOrEqual(2);
+		expect((await get('/api/commitments')).status).toBe(401);
+
+		const res = await ctx.api.request('/api/commitments?format=csv&municipality=52835', {
+			headers: { cookie: cookie! }
+		});
+		const csv = await res.text();
+		expect(csv.split('\r\n')[1]).toContain(",'=cmd|calc,Patrullaje rural,2022-04-30,overdue");
+		expect((await get('/api/municipalities/52835/prevention')).body.commitments).toEqual({
+			total: 1,
+			shareDone: 0
+		});
+	});
+});

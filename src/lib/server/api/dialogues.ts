@@ -3,11 +3,14 @@ import { z } from 'zod';
 import { CATEGORIES, categoryById, isCategoryId } from '$lib/domain/categories';
 import { commitmentStatus, shareDone, type StoredStatus } from '$lib/domain/commitments';
 import { discloseCount, isSensitiveCategory } from '$lib/domain/disclosure';
+import { CommitmentInput, DialogueInput, fieldErrors } from '../../schemas/dialogues';
 import { MunicipalityCode } from '../../schemas/municipality';
+import { audit } from '../auth/audit';
+import { csvLine } from '$lib/domain/csv';
 import { PROGRAMMES } from '../dialogues/seed';
 import type { StatsService } from '../stats/stats';
 import { monthIndex } from '$lib/domain/monthly-cube';
-import { access } from './access';
+import { access, clientIp, jurisdictionFilter } from './access';
 import type { ApiDeps } from './deps';
 import type { AppEnv } from './env';
 import { ApiError } from './errors';
@@ -68,8 +71,190 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 		...(restricted ? { summary: d.summary } : {})
 	});
 
+	/** Body validation that answers `details: { field: message }` for the form. */
+	const body = async <T>(c: { req: { json: () => Promise<unknown> } }, schema: z.ZodType<T>): Promise<T> => {
+		let json: unknown;
+		try {
+			json = await c.req.json();
+		} catch {
+			throw new ApiError(400, 'invalid_request', 'The body is not JSON');
+		}
+		const parsed = schema.safeParse(json);
+		if (!parsed.success) {
+			const details = fieldErrors(parsed.error.issues);
+			throw new ApiError(
+				400,
+				'invalid_request',
+				Object.entries(details)
+					.map(([f, m]) => `${f}: ${m}`)
+					.join('; '),
+				details
+			);
+		}
+		return parsed.data;
+	};
+
+	const commitmentRows = (filter: { institution?: string; municipality?: string }) => {
+		const today = new Date().toISOString().slice(0, 10);
+		return (
+			db
+				.prepare(
+					`SELECT c.id, c.institution, c.action, c.due_date AS dueDate, c.status AS stored, d.id AS dialogueId, d.title,
+						d.municipality_code AS code, m.name
+					 FROM commitments c JOIN dialogues d ON d.id = c.dialogue_id JOIN municipalities m ON m.code = d.municipality_code
+					 WHERE (@institution IS NULL OR c.institution = @institution) AND (@municipality IS NULL OR d.municipality_code = @municipality)
+					 ORDER BY c.due_date IS NULL, c.due_date, c.id`
+				)
+				.all({ institution: filter.institution ?? null, municipality: filter.municipality ?? null }) as {
+				id: number;
+				institution: string;
+				action: string;
+				dueDate: string | null;
+				stored: StoredStatus;
+				dialogueId: number;
+				title: string;
+				code: string;
+				name: string;
+			}[]
+		).map((r) => ({ ...r, status: commitmentStatus(r.stored, r.dueDate, today) }));
+	};
+
 	return new Hono<AppEnv>()
 		.get('/programmes', access('public'), (c) => c.json({ programmes: PROGRAMMES }))
+		.post('/dialogues', access(['admin', 'planner']), async (c) => {
+			const input = await body(c, DialogueInput);
+			if (!db.prepare('SELECT 1 FROM municipalities WHERE code = ?').get(input.municipality)) {
+				throw new ApiError(
+					400,
+					'invalid_request',
+					`municipality: no municipality has the code ${input.municipality}`,
+					{
+						municipality: `no municipality has the code ${input.municipality}`
+					}
+				);
+			}
+			const id = db.transaction(() => {
+				const p = input.participants;
+				const created = Number(
+					db
+						.prepare(
+							`INSERT INTO dialogues (programme, title, municipality_code, lon, lat, place_sensitive, date, year,
+								participants_community, participants_institutions, participants_public_force, participants_women,
+								participants_men, summary, source)
+							 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'resiliencia')`
+						)
+						.run(
+							input.programme,
+							input.title,
+							input.municipality,
+							input.place?.lon ?? null,
+							input.place?.lat ?? null,
+							input.placeSensitive ? 1 : 0,
+							input.date,
+							Number(input.date.slice(0, 4)),
+							p.community,
+							p.institutions,
+							p.publicForce,
+							p.women,
+							p.men,
+							input.summary
+						).lastInsertRowid
+				);
+				input.issues.forEach((category, rank) =>
+					db
+						.prepare('INSERT INTO dialogue_issues (dialogue_id, category, rank) VALUES (?, ?, ?)')
+						.run(created, category, rank + 1)
+				);
+				audit(db, {
+					actor: c.get('user'),
+					action: 'dialogues.create',
+					target: `dialogue:${created}`,
+					details: { municipality: input.municipality },
+					ip: clientIp(c)
+				});
+				return created;
+			})();
+			return c.json({ id }, 201);
+		})
+		.post(
+			'/dialogues/:id/commitments',
+			access(['admin', 'planner']),
+			validate('param', z.object({ id: z.coerce.number().int().positive() })),
+			async (c) => {
+				const { id } = c.req.valid('param');
+				const input = await body(c, CommitmentInput);
+				if (!db.prepare('SELECT 1 FROM dialogues WHERE id = ?').get(id))
+					throw new ApiError(404, 'not_found', `No dialogue ${id}`);
+				const created = Number(
+					db
+						.prepare(
+							'INSERT INTO commitments (dialogue_id, institution, action, due_date, status) VALUES (?, ?, ?, ?, ?)'
+						)
+						.run(id, input.institution, input.action, input.dueDate, input.status).lastInsertRowid
+				);
+				audit(db, {
+					actor: c.get('user'),
+					action: 'commitments.create',
+					target: `commitment:${created}`,
+					details: { dialogue: id },
+					ip: clientIp(c)
+				});
+				return c.json({ id: created }, 201);
+			}
+		)
+		.get(
+			'/commitments',
+			access('restricted', { jurisdiction: true }),
+			validate(
+				'query',
+				z.object({
+					institution: z.string().max(200).optional(),
+					municipality: MunicipalityCode.optional(),
+					status: z.enum(['open', 'in_progress', 'done', 'overdue']).optional(),
+					format: z.enum(['json', 'csv']).default('json')
+				})
+			),
+			(c) => {
+				const q = c.req.valid('query');
+				const filter = jurisdictionFilter(c.get('user'));
+				const rows = commitmentRows(q).filter(
+					(r) =>
+						(!q.status || r.status === q.status) &&
+						(filter === null ||
+							filter.municipalities.includes(r.code) ||
+							filter.departments.includes(r.code.slice(0, 2)))
+				);
+				if (q.format === 'csv') {
+					audit(db, {
+						actor: c.get('user'),
+						action: 'commitments.export',
+						target: 'commitments',
+						details: { rows: rows.length },
+						ip: clientIp(c)
+					});
+					c.header('Content-Type', 'text/csv; charset=utf-8');
+					c.header('Content-Disposition', 'attachment; filename="commitments.csv"');
+					return c.body(
+						csvLine([
+							'id',
+							'municipality',
+							'municipality_name',
+							'dialogue',
+							'institution',
+							'action',
+							'due_date',
+							'status'
+						]) +
+							rows
+								.map((r) =>
+									csvLine([r.id, r.code, r.name, r.title, r.institution, r.action, r.dueDate, r.status])
+								)
+								.join('')
+					);
+				}
+				return c.json({ commitments: rows.map(({ stored: _stored, ...r }) => r) });
+			}
+		)
 		.get(
 			'/dialogues',
 			access('public'),
