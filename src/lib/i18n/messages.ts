@@ -261,7 +261,31 @@ const es = {
 	'public.figures': 'Cifras oficiales (último año completo)',
 	'public.figuresNote':
 		'Los valores de 1 a 10 se muestran como «1–10»; las categorías sensibles solo se publican por departamento.',
-	'public.print': 'Imprimir'
+	'public.print': 'Imprimir',
+	'dialogues.title': 'Diálogos y compromisos',
+	'dialogues.new': 'Registrar un diálogo',
+	'dialogues.programme': 'Programa',
+	'dialogues.other': 'Otro',
+	'dialogues.field.title': 'Título',
+	'dialogues.field.municipality': 'Municipio (código DIVIPOLA)',
+	'dialogues.field.date': 'Fecha (AAAA-MM-DD, o AAAA si solo se conoce el año)',
+	'dialogues.field.issues': 'Problemas tratados',
+	'dialogues.field.summary': 'Resumen (sin nombres de personas)',
+	'dialogues.field.dialogue': 'Diálogo',
+	'dialogues.field.institution': 'Institución responsable',
+	'dialogues.field.action': 'Acción',
+	'dialogues.field.due': 'Fecha límite',
+	'dialogues.save': 'Guardar',
+	'dialogues.saved': 'Diálogo guardado.',
+	'dialogues.commitmentSaved': 'Compromiso guardado.',
+	'dialogues.addCommitment': 'Registrar un compromiso',
+	'dialogues.commitments': 'Seguimiento de compromisos',
+	'dialogues.export': 'Descargar CSV',
+	'dialogues.status': 'Estado',
+	'dialogues.status.open': 'Abierto',
+	'dialogues.status.in_progress': 'En curso',
+	'dialogues.status.done': 'Cumplido',
+	'dialogues.status.overdue': 'Vencido'
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -522,7 +546,31 @@ const en: Messages = {
 	'public.figures': 'Official figures (last whole year)',
 	'public.figuresNote':
 		'Values from 1 to 10 are shown as "1–10"; sensitive categories are published only per department.',
-	'public.print': 'Print'
+	'public.print': 'Print',
+	'dialogues.title': 'Dialogues and commitments',
+	'dialogues.new': 'Record a dialogue',
+	'dialogues.programme': 'Programme',
+	'dialogues.other': 'Other',
+	'dialogues.field.title': 'Title',
+	'dialogues.field.municipality': 'Municipality (DIVIPOLA code)',
+	'dialogues.field.date': 'Date (YYYY-MM-DD, or YYYY when only the year is known)',
+	'dialogues.field.issues': 'Issues discussed',
+	'dialogues.field.summary': 'Summary (no names of people)',
+	'dialogues.field.dialogue': 'Dialogue',
+	'dialogues.field.institution': 'Responsible institution',
+	'dialogues.field.action': 'Action',
+	'dialogues.field.due': 'Due date',
+	'dialogues.save': 'Save',
+	'dialogues.saved': 'Dialogue saved.',
+	'dialogues.commitmentSaved': 'Commitment saved.',
+	'dialogues.addCommitment': 'Record a commitment',
+	'dialogues.commitments': 'Commitment follow-up',
+	'dialogues.export': 'Download CSV',
+	'dialogues.status': 'Status',
+	'dialogues.status.open': 'Open',
+	'dialogues.status.in_progress': 'In progress',
+	'dialogues.status.done': 'Done',
+	'dialogues.status.overdue': 'Overdue'
 };
 
 export const dictionaries: { readonly [L in 'es' | 'en']: Messages } = { es, en };

@@ -1,0 +1,39 @@
+import { requirePageRole } from '$lib/server/auth/guard';
+import type { PageServerLoad } from './$types';
+
+/** Dialogues and commitments, for planners and admins (the API checks every call again). */
+export const load: PageServerLoad = async ({ locals, url, fetch }) => {
+	const user = requirePageRole(locals, url, 'admin', 'planner');
+	const [dialogues, commitments] = await Promise.all([
+		fetch('/api/dialogues').then((r) => r.json()),
+		fetch(
+			`/api/commitments${url.searchParams.get('status') ? `?status=${url.searchParams.get('status')}` : ''}`
+		).then((r) => r.json())
+	]);
+	return {
+		user: { email: user.email, role: user.role },
+		dialogues: (
+			dialogues as {
+				dialogues: {
+					id: number;
+					title: string;
+					year: number;
+					municipality: { code: string; name: string };
+				}[];
+			}
+		).dialogues,
+		commitments: (
+			commitments as {
+				commitments: {
+					id: number;
+					institution: string;
+					action: string;
+					dueDate: string | null;
+					status: string;
+					name: string;
+					title: string;
+				}[];
+			}
+		).commitments
+	};
+};
