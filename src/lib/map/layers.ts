@@ -1,6 +1,6 @@
 import type { Layer } from '@deck.gl/core';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
-import { GeoJsonLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Feature, MultiLineString } from 'geojson';
 import type { MunicipalityFeature } from '$lib/state/atlas.svelte';
 import type { RGBA } from './palette';
@@ -23,6 +23,8 @@ export type MapLayerInput = {
 	selectedCode: string | null;
 	/** Point reports per H3 cell (restricted roles, close zoom), drawn above the choropleth. */
 	hexagons?: { h3: string; count: number }[];
+	/** Dialogues: at their place when public (filled), else at the municipality's point (ring). */
+	dialogues?: { position: [number, number]; exact: boolean }[];
 };
 
 // Thin mid-grey borders: darker than the palest class and lighter than the darkest, so they
@@ -114,6 +116,24 @@ export function buildMapLayers(input: MapLayerInput): Layer[] {
 				extruded: false,
 				pickable: false,
 				updateTriggers: { getFillColor: [max] }
+			})
+		);
+	}
+	if (input.dialogues && input.dialogues.length > 0) {
+		layers.push(
+			new ScatterplotLayer<{ position: [number, number]; exact: boolean }>({
+				id: 'dialogues',
+				data: input.dialogues,
+				getPosition: (d) => d.position,
+				radiusUnits: 'pixels',
+				getRadius: 7,
+				stroked: true,
+				lineWidthUnits: 'pixels',
+				getLineWidth: 2.5,
+				// Municipality-level entries are rings: the meeting place is not known or not public.
+				getFillColor: (d) => (d.exact ? [0, 109, 119, 230] : [255, 255, 255, 200]),
+				getLineColor: [0, 109, 119, 255],
+				pickable: false
 			})
 		);
 	}

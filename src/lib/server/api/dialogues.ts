@@ -34,6 +34,8 @@ type DialogueRow = {
 	lat: number | null;
 	placeSensitive: number;
 	summary: string | null;
+	pointLon: number;
+	pointLat: number;
 	issues: string;
 };
 
@@ -42,7 +44,7 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 		db
 			.prepare(
 				`SELECT d.id, d.programme, d.title, d.municipality_code AS code, m.name, dep.name AS departmentName, d.year, d.date,
-					d.lon, d.lat, d.place_sensitive AS placeSensitive, d.summary,
+					d.lon, d.lat, d.place_sensitive AS placeSensitive, d.summary, m.point_lon AS pointLon, m.point_lat AS pointLat,
 					(SELECT json_group_array(category) FROM (SELECT category FROM dialogue_issues WHERE dialogue_id = d.id ORDER BY rank)) AS issues
 				 FROM dialogues d JOIN municipalities m ON m.code = d.municipality_code JOIN departments dep ON dep.code = m.department_code
 				 WHERE (@year IS NULL OR d.year = @year) AND (@municipality IS NULL OR d.municipality_code = @municipality)
@@ -59,7 +61,13 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 		id: d.id,
 		programme: d.programme,
 		title: d.title,
-		municipality: { code: d.code, name: d.name, department: d.departmentName },
+		// The municipality's representative point (DANE MGN), where a dialogue without a public place is drawn.
+		municipality: {
+			code: d.code,
+			name: d.name,
+			department: d.departmentName,
+			point: [d.pointLon, d.pointLat]
+		},
 		year: d.year,
 		date: d.date,
 		// The place is published only when it is known and not sensitive; otherwise the municipality's point is used.
