@@ -263,6 +263,9 @@ const es = {
 		'Los valores de 1 a 10 se muestran como «1–10»; las categorías sensibles solo se publican por departamento.',
 	'public.print': 'Imprimir',
 	'dialogues.title': 'Diálogos y compromisos',
+	'coverage.title': 'Cobertura: mayor carga sin diálogo reciente',
+	'coverage.note':
+		'Los 10 municipios con el valor más alto del mapa actual y ningún diálogo en los últimos 12 meses.',
 	'dialogues.layer': 'Mostrar diálogos comunitarios',
 	'dialogues.allProgrammes': 'Todos los programas',
 	'dialogues.allYears': 'Todos los años',
@@ -555,6 +558,9 @@ const en: Messages = {
 		'Values from 1 to 10 are shown as "1–10"; sensitive categories are published only per department.',
 	'public.print': 'Print',
 	'dialogues.title': 'Dialogues and commitments',
+	'coverage.title': 'Coverage: highest burden, no recent dialogue',
+	'coverage.note':
+		'The 10 municipalities with the highest value on the current map and no dialogue in the last 12 months.',
 	'dialogues.layer': 'Show community dialogues',
 	'dialogues.allProgrammes': 'All programmes',
 	'dialogues.allYears': 'All years',
