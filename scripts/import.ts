@@ -8,12 +8,14 @@ import { createResolverFactory } from '../src/lib/server/import/resolvers';
 import { deleteBatch, listBatches } from '../src/lib/server/reports/batches';
 import { SourceFileError } from '../src/lib/server/import/source-file';
 import { importSurveyCsv } from '../src/lib/server/surveys/panel';
+import { importDialoguesCsv } from '../src/lib/server/dialogues/import';
 
 const USAGE = `Usage:
   npm run import -- reports FILE --mapping MAPPING [--skip-invalid] [--rejects FILE]
   npm run import -- batches              list import batches
   npm run import -- delete-batch ID      delete a batch and its reports
   npm run import -- mappings             list the shipped mappings (data/mappings)
+  npm run import -- dialogues FILE       dialogues: programme,title,municipality,date,issues,summary
   npm run import -- survey FILE          leaders' survey answers, long CSV:
                                          municipality,respondent,sector,sex,area,wave,question,value
 
@@ -61,6 +63,14 @@ export async function runImportCli(argv: string[]): Promise<number> {
 			const result = deleteBatch(db, id);
 			if (!result.deleted) throw new Error(`No import batch ${id}`);
 			console.log(`Deleted batch #${id} and its ${result.reports} reports; the statistics are updated.`);
+			return 0;
+		}
+		if (command === 'dialogues') {
+			if (!arg) throw new Error(`Give the dialogues file to import.\n${USAGE}`);
+			const result = await importDialoguesCsv(db, arg);
+			console.log(
+				`${result.rows} rows read, ${result.added} dialogues added (those already stored are left as they are).`
+			);
 			return 0;
 		}
 		if (command === 'survey') {

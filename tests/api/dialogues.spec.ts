@@ -139,3 +139,37 @@ describe('editing dialogues and following commitments', () => {
 		});
 	});
 });
+
+describe('importing dialogues from CSV', () => {
+	it('rejects the file for one bad row, naming it, and adds the good file once', async () => {
+		const fs = await import('node:fs');
+		const path = await import('node:path');
+		const { importDialoguesCsv } = await import('../../src/lib/server/dialogues/import');
+		const header = 'programme,title,municipality,date,issues,summary';
+		const before = (ctx.db.prepare('SELECT count(*) AS n FROM dialogues').get() as { n: number }).n;
+		const bad = path.join(ctx.dir, 'dialogues-bad.csv');
+		fs.writeFileSync(
+			bad,
+			[
+				header,
+				'other,Mesa de seguridad,52001,2022-05-10,extortion;homicide,',
+				'other,Mesa rural,52356,10/05/2022,,'
+			].join('\n')
+		);
+		const error = (await importDialoguesCsv(ctx.db, bad).catch((e: unknown) => e)) as { problems: unknown[] };
+		expect(error.problems).toEqual([
+			{ row: 3, column: 'date', reason: 'YYYY-MM-DD, or YYYY when only the year is known' }
+		]);
+		expect((ctx.db.prepare('SELECT count(*) AS n FROM dialogues').get() as { n: number }).n).toBe(before);
+
+		const good = path.join(ctx.dir, 'dialogues.csv');
+		fs.writeFileSync(
+			good,
+			[header, 'other,Mesa de seguridad,52001,2022-05-10,extortion;homicide,'].join('\n')
+		);
+		expect(await importDialoguesCsv(ctx.db, good)).toEqual({ rows: 1, added: 1 });
+		expect(await importDialoguesCsv(ctx.db, good)).toEqual({ rows: 1, added: 0 });
+		const { body } = await get('/api/dialogues?municipality=52001');
+		expect(body.dialogues[0]).toMatchObject({ date: '2022-05-10', issues: ['extortion', 'homicide'] });
+	});
+});

@@ -1,0 +1,93 @@
+import { DialogueInput, fieldErrors } from '$lib/schemas/dialogues';
+import type { Mapping } from '$lib/domain/import/mapping';
+import type { RowProblem } from '$lib/domain/import/rows';
+import type { DB } from '../db/connection';
+import { describeProblems, ImportRejected, MAX_PROBLEMS_LISTED } from '../import/importer';
+import { openSourceFile } from '../import/source-file';
+
+/**
+ * Dialogues from CSV: `programme,title,municipality,date,issues,summary` (issues separated by `;`),
+ * each row validated by the same schema as the form, all or nothing. A dialogue already stored
+ * (same programme, municipality, year and title) is left as it is.
+ */
+
+const COLUMNS = ['programme', 'title', 'municipality', 'date', 'issues', 'summary'];
+const CSV = { format: 'csv', csv: { delimiter: 'auto', encoding: 'auto' } } as Mapping;
+
+export async function importDialoguesCsv(db: DB, file: string): Promise<{ rows: number; added: number }> {
+	const source = await openSourceFile(file, CSV);
+	const missing = COLUMNS.filter((c) => !source.header.includes(c));
+	if (missing.length > 0) {
+		throw new ImportRejected(
+			`The file has no column ${missing.map((c) => `"${c}"`).join(', ')}; it needs ${COLUMNS.join(', ')}`
+		);
+	}
+	const known = db.prepare('SELECT 1 FROM municipalities WHERE code = ?');
+	const problems: RowProblem[] = [];
+	let problemCount = 0;
+	const good: DialogueInput[] = [];
+	let rows = 0;
+	for await (const record of source.records) {
+		rows++;
+		const fail = (column: string | null, reason: string) => {
+			problemCount++;
+			if (problems.length < MAX_PROBLEMS_LISTED) problems.push({ row: record.row, column, reason });
+		};
+		if (!('values' in record)) {
+			fail(null, record.reason);
+			continue;
+		}
+		const get = (c: string) => (record.values[source.header.indexOf(c)] ?? '').trim();
+		const parsed = DialogueInput.safeParse({
+			programme: get('programme'),
+			title: get('title'),
+			municipality: get('municipality').padStart(5, '0'),
+			date: get('date'),
+			issues: get('issues')
+				? get('issues')
+						.split(';')
+						.map((s) => s.trim())
+				: [],
+			summary: get('summary') || null
+		});
+		if (!parsed.success) {
+			const [field, message] = Object.entries(fieldErrors(parsed.error.issues))[0]!;
+			fail(field.split('.')[0]!, message);
+			continue;
+		}
+		if (!known.get(parsed.data.municipality)) {
+			fail('municipality', `no municipality has the code ${parsed.data.municipality}`);
+			continue;
+		}
+		good.push(parsed.data);
+	}
+	if (problemCount > 0) {
+		throw new ImportRejected(
+			`The dialogues file was not imported: ${problemCount} row${problemCount === 1 ? '' : 's'} cannot be read.\n${describeProblems(problems, problemCount)}`,
+			problems,
+			problemCount
+		);
+	}
+	const insert = db.prepare(
+		`INSERT INTO dialogues (programme, title, municipality_code, date, year, summary, source)
+		 VALUES (?, ?, ?, ?, ?, ?, 'csv') ON CONFLICT DO NOTHING RETURNING id`
+	);
+	const issue = db.prepare('INSERT INTO dialogue_issues (dialogue_id, category, rank) VALUES (?, ?, ?)');
+	let added = 0;
+	db.transaction(() => {
+		for (const d of good) {
+			const row = insert.get(
+				d.programme,
+				d.title,
+				d.municipality,
+				d.date,
+				Number(d.date.slice(0, 4)),
+				d.summary
+			) as { id: number } | undefined;
+			if (!row) continue;
+			added++;
+			d.issues.forEach((category, rank) => issue.run(row.id, category, rank + 1));
+		}
+	})();
+	return { rows, added };
+}
