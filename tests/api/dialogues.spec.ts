@@ -173,3 +173,52 @@ describe('importing dialogues from CSV', () => {
 		expect(body.dialogues[0]).toMatchObject({ date: '2022-05-10', issues: ['extortion', 'homicide'] });
 	});
 });
+
+describe('follow-up and booklets', () => {
+	it('updates a commitment with a dated note, and publishes a booklet’s steps', async () => {
+		const { cookie } = await loginAs(ctx.api, 'planner@example.org');
+		const send = async (method: string, url: string, body: unknown) =>
+			ctx.api.request(url, {
+				method,
+				headers: { cookie: cookie!, origin: 'http://localhost', 'content-type': 'application/json' },
+				body: JSON.stringify(body)
+			});
+		const id = (
+			ctx.db.prepare("SELECT id FROM commitments WHERE action = 'Patrullaje rural'").get() as { id: number }
+		).id;
+		expect(
+			(await send('PATCH', `/api/commitments/${id}`, { status: 'done', note: 'Patrullas cada semana' }))
+				.status
+		).toBe(200);
+		expect((await get('/api/commitments?municipality=52835', cookie!)).body.commitments[0].status).toBe(
+			'done'
+		);
+		expect(ctx.db.prepare('SELECT note FROM commitment_notes WHERE commitment_id = ?').get(id)).toEqual({
+			note: 'Patrullas cada semana'
+		});
+
+		const missingSteps = await send('POST', '/api/booklets', {
+			municipality: '52835',
+			problem: 'Reclutamiento de menores',
+			steps: []
+		});
+		expect(((await missingSteps.json()) as Json).error.details).toEqual({
+			steps: 'at least one prevention step'
+		});
+		const ok = await send('POST', '/api/booklets', {
+			municipality: '52835',
+			problem: 'Reclutamiento de menores',
+			steps: ['Rutas de protección en las escuelas', 'Espacios culturales para jóvenes']
+		});
+		expect(ok.status).toBe(201);
+		const page = await get('/api/municipalities/52835/prevention');
+		expect(page.body.booklets).toEqual([
+			{
+				problem: 'Reclutamiento de menores',
+				steps: ['Rutas de protección en las escuelas', 'Espacios culturales para jóvenes'],
+				resources: null
+			}
+		]);
+		expect(page.body.commitments).toEqual({ total: 1, shareDone: 1 });
+	});
+});

@@ -47,6 +47,25 @@ export const CommitmentInput = z
 	.strict();
 export type CommitmentInput = z.infer<typeof CommitmentInput>;
 
+export const CommitmentUpdate = z
+	.object({
+		status: z.enum(['open', 'in_progress', 'done']),
+		/** A dated follow-up note (today's date is recorded with it). */
+		note: z.string().trim().max(2000).nullable().default(null)
+	})
+	.strict();
+
+export const BookletInput = z
+	.object({
+		municipality: z.string().regex(/^\d{5}$/, 'a 5-digit DIVIPOLA code, e.g. 52835'),
+		dialogueId: z.number().int().positive().nullable().default(null),
+		problem: z.string().trim().min(3, 'at least 3 characters').max(300),
+		steps: z.array(z.string().trim().min(2).max(500)).min(1, 'at least one prevention step').max(20),
+		resources: z.string().trim().max(2000).nullable().default(null)
+	})
+	.strict();
+export type BookletInput = z.infer<typeof BookletInput>;
+
 /** Zod issues as `{ field: message }` for the form (first message per field). */
 export function fieldErrors(
 	issues: readonly { path: readonly PropertyKey[]; message: string }[]

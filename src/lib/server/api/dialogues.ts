@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { CATEGORIES, categoryById, isCategoryId } from '$lib/domain/categories';
 import { commitmentStatus, shareDone, type StoredStatus } from '$lib/domain/commitments';
 import { discloseCount, isSensitiveCategory } from '$lib/domain/disclosure';
-import { CommitmentInput, DialogueInput, fieldErrors } from '../../schemas/dialogues';
+import {
+	BookletInput,
+	CommitmentInput,
+	CommitmentUpdate,
+	DialogueInput,
+	fieldErrors
+} from '../../schemas/dialogues';
 import { MunicipalityCode } from '../../schemas/municipality';
 import { audit } from '../auth/audit';
 import { csvLine } from '$lib/domain/csv';
@@ -210,6 +216,72 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 				return c.json({ id: created }, 201);
 			}
 		)
+		.patch(
+			'/commitments/:id',
+			access(['admin', 'planner']),
+			validate('param', z.object({ id: z.coerce.number().int().positive() })),
+			async (c) => {
+				const { id } = c.req.valid('param');
+				const input = await body(c, CommitmentUpdate);
+				const today = new Date().toISOString().slice(0, 10);
+				const changed = db.transaction(() => {
+					const n = db
+						.prepare('UPDATE commitments SET status = ? WHERE id = ?')
+						.run(input.status, id).changes;
+					if (n > 0 && input.note) {
+						db.prepare('INSERT INTO commitment_notes (commitment_id, noted_on, note) VALUES (?, ?, ?)').run(
+							id,
+							today,
+							input.note
+						);
+					}
+					return n;
+				})();
+				if (changed === 0) throw new ApiError(404, 'not_found', `No commitment ${id}`);
+				audit(db, {
+					actor: c.get('user'),
+					action: 'commitments.update',
+					target: `commitment:${id}`,
+					details: { status: input.status },
+					ip: clientIp(c)
+				});
+				return c.json({ id, status: input.status });
+			}
+		)
+		.post('/booklets', access(['admin', 'planner']), async (c) => {
+			const input = await body(c, BookletInput);
+			if (!db.prepare('SELECT 1 FROM municipalities WHERE code = ?').get(input.municipality)) {
+				throw new ApiError(
+					400,
+					'invalid_request',
+					`municipality: no municipality has the code ${input.municipality}`,
+					{
+						municipality: `no municipality has the code ${input.municipality}`
+					}
+				);
+			}
+			const id = Number(
+				db
+					.prepare(
+						'INSERT INTO booklets (dialogue_id, municipality_code, problem, steps, resources) VALUES (?, ?, ?, ?, ?)'
+					)
+					.run(
+						input.dialogueId,
+						input.municipality,
+						input.problem,
+						JSON.stringify(input.steps),
+						input.resources
+					).lastInsertRowid
+			);
+			audit(db, {
+				actor: c.get('user'),
+				action: 'booklets.create',
+				target: `booklet:${id}`,
+				details: { municipality: input.municipality },
+				ip: clientIp(c)
+			});
+			return c.json({ id }, 201);
+		})
 		.get(
 			'/commitments',
 			access('restricted', { jurisdiction: true }),
