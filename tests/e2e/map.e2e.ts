@@ -1,6 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, openApp, saveScreenshot, type AppSession } from './browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot } from './browser';
+import { useApp } from './harness';
 import { colourCounts, decodePng, luminanceDeviation } from './png';
 
 /**
@@ -9,8 +10,6 @@ import { colourCounts, decodePng, luminanceDeviation } from './png';
  * and tooltip; `data-ready="true"` on the map once municipalities are drawn; and
  * `window.__resilienciaTest.project(lon, lat)` for pixel positions (src/lib/map/test-hook.ts).
  */
-
-const baseURL = inject('baseURL');
 
 /** Representative points (DANE MGN 2018 LONGITUD/LATITUD), inside each municipality. */
 const MEDELLIN = { code: '05001', name: 'Medellín', department: 'Antioquia', lon: -75.5636, lat: 6.2518 };
@@ -25,42 +24,7 @@ const TUMACO = {
 const PACIFIC = { lon: -79.8, lat: 4.6 };
 const MAP_BACKGROUND = '#e9edf1';
 
-let browser: Browser;
-let sessions: AppSession[] = [];
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-
-afterAll(async () => {
-	await browser?.close();
-});
-
-// Every test, whatever it does, must stay inside the app's origin and leave the console clean.
-// The last state of each page is kept as tests/.output/last-<test>.png, to see what a failure saw.
-afterEach(async ({ task }) => {
-	const open = sessions;
-	sessions = [];
-	const name = `last-${task.name.replace(/\W+/g, '-').replace(/^-|-$/g, '')}`;
-	await Promise.all(open.map((session) => saveScreenshot(session.page, name).catch(() => undefined)));
-	try {
-		for (const session of open) {
-			expect(session.foreignRequests, 'requests outside the app origin').toEqual([]);
-			expect(session.consoleErrors, 'console errors').toEqual([]);
-		}
-	} finally {
-		await Promise.all(open.map((session) => session.close()));
-	}
-});
-
-/** Opens `path` in a fresh context and waits until the municipalities have been drawn. */
-async function openMap(path: string): Promise<AppSession> {
-	const session = await openApp(browser, baseURL);
-	sessions.push(session);
-	await session.page.goto(path);
-	await session.page.locator('[data-testid="map"][data-ready="true"]').waitFor({ timeout: 60_000 });
-	return session;
-}
+const { openMap } = useApp();
 
 /** Page coordinates of a longitude/latitude on the map. */
 async function pointOnPage(page: Page, lon: number, lat: number): Promise<{ x: number; y: number }> {

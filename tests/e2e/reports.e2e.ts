@@ -1,6 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, openApp, saveScreenshot, type AppSession } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { saveScreenshot } from './browser';
+import { useApp } from './harness';
 import { colourCounts, decodePng } from './png';
 
 /**
@@ -8,41 +8,7 @@ import { colourCounts, decodePng } from './png';
  * loaded by the start-up preparation (global-setup.ts), as the anonymous public sees it.
  */
 
-const baseURL = inject('baseURL');
-
-let browser: Browser;
-let sessions: AppSession[] = [];
-
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-
-afterAll(async () => {
-	await browser?.close();
-});
-
-afterEach(async ({ task }) => {
-	const open = sessions;
-	sessions = [];
-	const name = `last-${task.name.replace(/\W+/g, '-').replace(/^-|-$/g, '')}`;
-	await Promise.all(open.map((session) => saveScreenshot(session.page, name).catch(() => undefined)));
-	try {
-		for (const session of open) {
-			expect(session.foreignRequests, 'requests outside the app origin').toEqual([]);
-			expect(session.consoleErrors, 'console errors').toEqual([]);
-		}
-	} finally {
-		await Promise.all(open.map((session) => session.close()));
-	}
-});
-
-async function openMap(path: string): Promise<AppSession> {
-	const session = await openApp(browser, baseURL);
-	sessions.push(session);
-	await session.page.goto(path);
-	await session.page.locator('[data-testid="map"][data-ready="true"]').waitFor({ timeout: 60_000 });
-	return session;
-}
+const { open, openMap } = useApp();
 
 describe('the reported-issues map', () => {
 	it('maps homicides in 2019 with the Police total, and shows Medellín’s figure in its panel', async () => {
@@ -107,9 +73,7 @@ describe('the reported-issues map', () => {
 describe('the import page', () => {
 	it('lets a planner upload a file, rejects it whole for one bad row, then loads the good rows', async () => {
 		const planner = inject('planner');
-		const session = await openApp(browser, baseURL);
-		sessions.push(session);
-		const { page } = session;
+		const { page } = await open();
 		await page.goto('/login?next=/imports');
 		// Fill the form once the page is hydrated: hydration resets bound inputs typed into before it.
 		await page.waitForLoadState('networkidle');
@@ -172,9 +136,7 @@ describe('the trust layer', () => {
 
 describe('the public prevention page', () => {
 	it('lists El Guamo’s four issues from the 2021 Resilience Dialogue, without login', async () => {
-		const session = await openApp(browser, baseURL);
-		sessions.push(session);
-		const { page } = session;
+		const { page } = await open();
 		await page.goto('/publico');
 		await page.getByRole('link', { name: 'El Guamo' }).click();
 		await page.waitForURL('**/publico/13248');

@@ -85,6 +85,13 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 		...(restricted ? { summary: d.summary } : {})
 	});
 
+	/** A 400 naming the field, as the form shows it, for a well-formed but unknown code. */
+	const assertKnownMunicipality = (code: string) => {
+		if (db.prepare('SELECT 1 FROM municipalities WHERE code = ?').get(code)) return;
+		const message = `no municipality has the code ${code}`;
+		throw new ApiError(400, 'invalid_request', `municipality: ${message}`, { municipality: message });
+	};
+
 	/** Body validation that answers `details: { field: message }` for the form. */
 	const body = async <T>(c: { req: { json: () => Promise<unknown> } }, schema: z.ZodType<T>): Promise<T> => {
 		let json: unknown;
@@ -137,16 +144,7 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 		.get('/programmes', access('public'), (c) => c.json({ programmes: PROGRAMMES }))
 		.post('/dialogues', access(['admin', 'planner']), async (c) => {
 			const input = await body(c, DialogueInput);
-			if (!db.prepare('SELECT 1 FROM municipalities WHERE code = ?').get(input.municipality)) {
-				throw new ApiError(
-					400,
-					'invalid_request',
-					`municipality: no municipality has the code ${input.municipality}`,
-					{
-						municipality: `no municipality has the code ${input.municipality}`
-					}
-				);
-			}
+			assertKnownMunicipality(input.municipality);
 			const id = db.transaction(() => {
 				const p = input.participants;
 				const created = Number(
@@ -250,16 +248,7 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 		)
 		.post('/booklets', access(['admin', 'planner']), async (c) => {
 			const input = await body(c, BookletInput);
-			if (!db.prepare('SELECT 1 FROM municipalities WHERE code = ?').get(input.municipality)) {
-				throw new ApiError(
-					400,
-					'invalid_request',
-					`municipality: no municipality has the code ${input.municipality}`,
-					{
-						municipality: `no municipality has the code ${input.municipality}`
-					}
-				);
-			}
+			assertKnownMunicipality(input.municipality);
 			const id = Number(
 				db
 					.prepare(

@@ -1,8 +1,8 @@
 import { DialogueInput, fieldErrors } from '$lib/schemas/dialogues';
 import type { Mapping } from '$lib/domain/import/mapping';
-import type { RowProblem } from '$lib/domain/import/rows';
 import type { DB } from '../db/connection';
-import { describeProblems, ImportRejected, MAX_PROBLEMS_LISTED } from '../import/importer';
+import { ImportRejected } from '../import/importer';
+import { ProblemList } from '../import/problems';
 import { openSourceFile } from '../import/source-file';
 
 /**
@@ -23,16 +23,12 @@ export async function importDialoguesCsv(db: DB, file: string): Promise<{ rows: 
 		);
 	}
 	const known = db.prepare('SELECT 1 FROM municipalities WHERE code = ?');
-	const problems: RowProblem[] = [];
-	let problemCount = 0;
+	const problems = new ProblemList();
 	const good: DialogueInput[] = [];
 	let rows = 0;
 	for await (const record of source.records) {
 		rows++;
-		const fail = (column: string | null, reason: string) => {
-			problemCount++;
-			if (problems.length < MAX_PROBLEMS_LISTED) problems.push({ row: record.row, column, reason });
-		};
+		const fail = (column: string | null, reason: string) => problems.add({ row: record.row, column, reason });
 		if (!('values' in record)) {
 			fail(null, record.reason);
 			continue;
@@ -61,13 +57,7 @@ export async function importDialoguesCsv(db: DB, file: string): Promise<{ rows: 
 		}
 		good.push(parsed.data);
 	}
-	if (problemCount > 0) {
-		throw new ImportRejected(
-			`The dialogues file was not imported: ${problemCount} row${problemCount === 1 ? '' : 's'} cannot be read.\n${describeProblems(problems, problemCount)}`,
-			problems,
-			problemCount
-		);
-	}
+	problems.rejectIfAny('The dialogues file');
 	const insert = db.prepare(
 		`INSERT INTO dialogues (programme, title, municipality_code, date, year, summary, source)
 		 VALUES (?, ?, ?, ?, ?, ?, 'csv') ON CONFLICT DO NOTHING RETURNING id`

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import demo from '../../../../data/survey/demo-panel.json';
 import { generateDemoPanel } from '$lib/domain/demo-panel';
 import { parseAnswer, QUESTIONNAIRE, questionKeys } from '$lib/domain/questionnaire';
-import type { RowProblem } from '$lib/domain/import/rows';
 import type { Mapping } from '$lib/domain/import/mapping';
 import type { DB } from '../db/connection';
-import { describeProblems, ImportRejected, MAX_PROBLEMS_LISTED } from '../import/importer';
+import { ImportRejected } from '../import/importer';
+import { ProblemList } from '../import/problems';
 import { openSourceFile } from '../import/source-file';
 
 /**
@@ -86,16 +86,12 @@ export async function importSurveyCsv(db: DB, file: string): Promise<{ rows: num
 		);
 	}
 	const known = new Set(db.prepare('SELECT code FROM municipalities').pluck().all() as string[]);
-	const problems: RowProblem[] = [];
-	let problemCount = 0;
+	const problems = new ProblemList();
 	const good: (z.infer<typeof Row> & { parsed: { value: number | null; category: string | null } })[] = [];
 	let rows = 0;
 	for await (const record of source.records) {
 		rows++;
-		const fail = (column: string | null, reason: string) => {
-			problemCount++;
-			if (problems.length < MAX_PROBLEMS_LISTED) problems.push({ row: record.row, column, reason });
-		};
+		const fail = (column: string | null, reason: string) => problems.add({ row: record.row, column, reason });
 		if (!('values' in record)) {
 			fail(null, record.reason);
 			continue;
@@ -128,13 +124,7 @@ export async function importSurveyCsv(db: DB, file: string): Promise<{ rows: num
 			good.push({ ...parsed.data, parsed: answer });
 		}
 	}
-	if (problemCount > 0) {
-		throw new ImportRejected(
-			`The survey file was not imported: ${problemCount} row${problemCount === 1 ? '' : 's'} cannot be read.\n${describeProblems(problems, problemCount)}`,
-			problems,
-			problemCount
-		);
-	}
+	problems.rejectIfAny('The survey file');
 	const upsertRespondent = db.prepare(
 		`INSERT INTO survey_respondents (municipality_code, pseudonym, sector, sex, area) VALUES (?, ?, ?, ?, ?)
 		 ON CONFLICT (municipality_code, pseudonym) DO UPDATE SET sector = excluded.sector, sex = excluded.sex, area = excluded.area
