@@ -25,6 +25,7 @@ describe('MonthlyCube', () => {
 							expected[e.municipality] += e.count;
 					}
 					expect(Array.from(cube.sum(categories, from, to))).toEqual(expected);
+					expect(expected.map((_, m) => cube.sumOne(categories, m, from, to))).toEqual(expected);
 				}
 			)
 		);

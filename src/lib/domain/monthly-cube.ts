@@ -97,6 +97,21 @@ export class MonthlyCube {
 		return out;
 	}
 
+	/** The sum for one municipality of the categories over months `from` … `to` inclusive. */
+	sumOne(categories: readonly string[], municipality: number, from: number, to: number): number {
+		let total = 0;
+		for (const category of categories) {
+			const s = this.series.get(category);
+			if (!s) continue;
+			const a = Math.max(from, s.first) - s.first;
+			const b = Math.min(to, s.first + s.months - 1) - s.first;
+			if (b < a) continue;
+			const row = municipality * (s.months + 1);
+			total += s.cumulative[row + b + 1]! - s.cumulative[row + a]!;
+		}
+		return total;
+	}
+
 	/** Monthly counts of one municipality, summed over the categories, over `from` … `to`. */
 	monthly(categories: readonly string[], municipality: number, from: number, to: number): Float64Array {
 		const out = new Float64Array(Math.max(0, to - from + 1));
@@ -112,4 +127,23 @@ export class MonthlyCube {
 		}
 		return out;
 	}
+}
+
+/**
+ * The grid cell (whole month, quarter or year) that months `from` … `to` (indices) form, or null:
+ * the only periods the public may ask for (docs/disclosure.md).
+ */
+export function gridGrain(from: number, to: number): 'month' | 'quarter' | 'year' | null {
+	if (from === to) return 'month';
+	if (to - from === 2 && from % 3 === 0) return 'quarter';
+	if (to - from === 11 && from % 12 === 0) return 'year';
+	return null;
+}
+
+/**
+ * The last whole year of data ending in month `to` (YYYY-MM): that year when it ends in December, or
+ * for yearly figures (filed in January); otherwise the year before.
+ */
+export function lastWholeYear(to: string): number {
+	return Number(to.slice(0, 4)) - (to.endsWith('-12') || to.endsWith('-01') ? 0 : 1);
 }

@@ -1,5 +1,6 @@
 import { categoryById, type CategoryId, type Unit } from '$lib/domain/categories';
 import { classify, classOf, type Classification } from '$lib/domain/classify';
+import { gridGrain, lastWholeYear, monthIndex } from '$lib/domain/monthly-cube';
 import type { IssueChoice, Measure } from './view.svelte';
 
 /**
@@ -30,20 +31,6 @@ export type StatsAnswer = {
 	values: ({ code: string; population: number } & AreaFigure)[];
 };
 
-/** Month ids as integers and back (`2019-03` ↔ 2019 × 12 + 2). */
-export const monthNumber = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-export const monthId = (n: number) => `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}`;
-
-/** Whether from–to is one whole month, quarter or year: the only periods the public may ask for. */
-export function gridGrain(from: string, to: string): 'month' | 'quarter' | 'year' | null {
-	const a = monthNumber(from);
-	const b = monthNumber(to);
-	if (a === b) return 'month';
-	if (b - a === 2 && a % 3 === 0) return 'quarter';
-	if (b - a === 11 && a % 12 === 0) return 'year';
-	return null;
-}
-
 /**
  * The period to show. Without a choice: the last whole year with data. For the public: the
  * choice if it is a cell of the grid, else the whole year of its end (and never a single month
@@ -61,14 +48,13 @@ export function effectivePeriod(
 		.map((r) => r.to)
 		.sort()
 		.at(-1)!;
-	// A year that ends in December, or yearly figures (filed in January): that year; else the one before.
-	const lastYear = Number(last.slice(0, 4)) - (last.endsWith('-12') || last.endsWith('-01') ? 0 : 1);
+	const lastYear = lastWholeYear(last);
 	let from = choice.from ?? `${lastYear}-01`;
 	let to = choice.to ?? `${lastYear}-12`;
-	if (monthNumber(to) < monthNumber(from)) [from, to] = [to, from];
+	if (monthIndex(to) < monthIndex(from)) [from, to] = [to, from];
 	if (restricted) return { from, to, snapped: false, label: `${from} – ${to}` };
 	const sensitive = categories.some((c) => categoryById(c).sensitive);
-	const grain = gridGrain(from, to);
+	const grain = gridGrain(monthIndex(from), monthIndex(to));
 	if (grain && !(sensitive && grain === 'month'))
 		return { from, to, snapped: false, label: labelOf(from, to, grain) };
 	const year = to.slice(0, 4);
@@ -77,7 +63,7 @@ export function effectivePeriod(
 
 function labelOf(from: string, to: string, grain: 'month' | 'quarter' | 'year'): string {
 	if (grain === 'year') return from.slice(0, 4);
-	if (grain === 'quarter') return `${from.slice(0, 4)}-T${Math.floor((monthNumber(from) % 12) / 3) + 1}`;
+	if (grain === 'quarter') return `${from.slice(0, 4)}-T${Math.floor((monthIndex(from) % 12) / 3) + 1}`;
 	return from;
 }
 

@@ -14,8 +14,9 @@ import { MunicipalityCode } from '../../schemas/municipality';
 import { audit } from '../auth/audit';
 import { csvLine } from '$lib/domain/csv';
 import { PROGRAMMES } from '../dialogues/seed';
+import { insertDialogue } from '../dialogues/store';
 import type { StatsService } from '../stats/stats';
-import { monthIndex } from '$lib/domain/monthly-cube';
+import { lastWholeYear, monthIndex } from '$lib/domain/monthly-cube';
 import { access, clientIp, jurisdictionFilter } from './access';
 import type { ApiDeps } from './deps';
 import type { AppEnv } from './env';
@@ -146,37 +147,14 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 			const input = await body(c, DialogueInput);
 			assertKnownMunicipality(input.municipality);
 			const id = db.transaction(() => {
-				const p = input.participants;
-				const created = Number(
-					db
-						.prepare(
-							`INSERT INTO dialogues (programme, title, municipality_code, lon, lat, place_sensitive, date, year,
-								participants_community, participants_institutions, participants_public_force, participants_women,
-								participants_men, summary, source)
-							 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'resiliencia')`
-						)
-						.run(
-							input.programme,
-							input.title,
-							input.municipality,
-							input.place?.lon ?? null,
-							input.place?.lat ?? null,
-							input.placeSensitive ? 1 : 0,
-							input.date,
-							Number(input.date.slice(0, 4)),
-							p.community,
-							p.institutions,
-							p.publicForce,
-							p.women,
-							p.men,
-							input.summary
-						).lastInsertRowid
-				);
-				input.issues.forEach((category, rank) =>
-					db
-						.prepare('INSERT INTO dialogue_issues (dialogue_id, category, rank) VALUES (?, ?, ?)')
-						.run(created, category, rank + 1)
-				);
+				const created = insertDialogue(db, { ...input, year: Number(input.date.slice(0, 4)) }, 'resiliencia');
+				if (created === null) {
+					throw new ApiError(
+						409,
+						'conflict',
+						'A dialogue with this programme, municipality, year and title is already stored'
+					);
+				}
 				audit(db, {
 					actor: c.get('user'),
 					action: 'dialogues.create',
@@ -364,7 +342,7 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 				const figures = CATEGORIES.filter((cat) => !isSensitiveCategory(cat.id) && extent.categories[cat.id])
 					.map((cat) => {
 						const to = extent.categories[cat.id]!.to;
-						const year = Number(to.slice(0, 4)) - (to.endsWith('-12') || to.endsWith('-01') ? 0 : 1);
+						const year = lastWholeYear(to);
 						const count =
 							stats
 								.summary(code, monthIndex(`${year}-01`), monthIndex(`${year}-12`))

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { CATEGORIES, CategoryId, categoryById, type Unit } from '$lib/domain/categories';
 import { discloseTable, isSensitiveCategory, isSmallCount, smallCellDisplay } from '$lib/domain/disclosure';
-import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
+import { gridGrain, monthIndex, monthLabel } from '$lib/domain/monthly-cube';
 import { percentChange } from '$lib/domain/rates';
 import { MunicipalityCode } from '../../schemas/municipality';
 import { canSeeDepartment, canSeeMunicipality } from '../auth/jurisdiction';
@@ -98,9 +98,8 @@ function assertSummable(categories: readonly CategoryId[], measure: string) {
 
 /** The grid cell (whole month, quarter or year) a public period must be. */
 function publicGrain(from: number, to: number): 'month' | 'quarter' | 'year' {
-	if (from === to) return 'month';
-	if (to - from === 2 && from % 3 === 0) return 'quarter';
-	if (to - from === 11 && from % 12 === 0) return 'year';
+	const grain = gridGrain(from, to);
+	if (grain) return grain;
 	throw new ApiError(
 		403,
 		'disclosure',

@@ -4,6 +4,7 @@ import type { DB } from '../db/connection';
 import { ImportRejected } from '../import/importer';
 import { ProblemList } from '../import/problems';
 import { openSourceFile } from '../import/source-file';
+import { insertDialogue } from './store';
 
 /**
  * Dialogues from CSV: `programme,title,municipality,date,issues,summary` (issues separated by `;`),
@@ -58,25 +59,10 @@ export async function importDialoguesCsv(db: DB, file: string): Promise<{ rows: 
 		good.push(parsed.data);
 	}
 	problems.rejectIfAny('The dialogues file');
-	const insert = db.prepare(
-		`INSERT INTO dialogues (programme, title, municipality_code, date, year, summary, source)
-		 VALUES (?, ?, ?, ?, ?, ?, 'csv') ON CONFLICT DO NOTHING RETURNING id`
-	);
-	const issue = db.prepare('INSERT INTO dialogue_issues (dialogue_id, category, rank) VALUES (?, ?, ?)');
 	let added = 0;
 	db.transaction(() => {
 		for (const d of good) {
-			const row = insert.get(
-				d.programme,
-				d.title,
-				d.municipality,
-				d.date,
-				Number(d.date.slice(0, 4)),
-				d.summary
-			) as { id: number } | undefined;
-			if (!row) continue;
-			added++;
-			d.issues.forEach((category, rank) => issue.run(row.id, category, rank + 1));
+			if (insertDialogue(db, { ...d, year: Number(d.date.slice(0, 4)) }, 'csv') !== null) added++;
 		}
 	})();
 	return { rows, added };

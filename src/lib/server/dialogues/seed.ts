@@ -3,6 +3,7 @@ import programmes from '../../../../data/seed/programmes.json';
 import resilience2021 from '../../../../data/seed/resilience-dialogues-2021.json';
 import { CategoryId } from '$lib/domain/categories';
 import type { DB } from '../db/connection';
+import { insertDialogue } from './store';
 
 /**
  * The programmes' public facts (data/seed, from ../shared/SEED-FACTS.md): the ten 2021 Resilience
@@ -11,7 +12,7 @@ import type { DB } from '../db/connection';
  */
 
 const Seed = z.object({
-	programme: z.string(),
+	programme: z.enum(['resilience-dialogues', 'citizen-security-dialogues', 'other']),
 	year: z.number().int(),
 	dialogues: z.array(
 		z.object({
@@ -40,28 +41,25 @@ export const PROGRAMMES = z
 export function seedDialogues(db: DB): number {
 	const seed = Seed.parse(resilience2021);
 	const source = PROGRAMMES.find((p) => p.id === seed.programme)?.source ?? seed.programme;
-	const insert = db.prepare(
-		`INSERT INTO dialogues (programme, title, municipality_code, year, date, source)
-		 VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT DO NOTHING RETURNING id`
-	);
-	const issue = db.prepare(
-		'INSERT OR IGNORE INTO dialogue_issues (dialogue_id, category, rank) VALUES (?, ?, ?)'
-	);
 	const known = db.prepare('SELECT 1 FROM municipalities WHERE code = ?');
 	let added = 0;
 	db.transaction(() => {
 		for (const d of seed.dialogues) {
 			if (!known.get(d.municipality)) continue;
-			const row = insert.get(
-				seed.programme,
-				`Diálogo de Resiliencia ${seed.year} – ${d.name}`,
-				d.municipality,
-				seed.year,
-				source
-			) as { id: number } | undefined;
-			if (!row) continue;
-			added++;
-			d.issues.forEach((category, rank) => issue.run(row.id, category, rank + 1));
+			const dialogue = {
+				programme: seed.programme,
+				title: `Diálogo de Resiliencia ${seed.year} – ${d.name}`,
+				municipality: d.municipality,
+				// Dates and places were not published: unknown, not invented.
+				date: null,
+				year: seed.year,
+				place: null,
+				placeSensitive: true,
+				participants: { community: null, institutions: null, publicForce: null, women: null, men: null },
+				issues: d.issues,
+				summary: null
+			};
+			if (insertDialogue(db, dialogue, source) !== null) added++;
 		}
 	})();
 	return added;

@@ -178,7 +178,7 @@ export function createStatsService(db: DB) {
 			if (m === undefined) return [];
 			return s.cube.categories().map((category) => ({
 				category,
-				count: s.covered.get(category)?.[m] ? s.cube.sum([category], from, to)[m]! : null,
+				count: s.covered.get(category)?.[m] ? s.cube.sumOne([category], m, from, to) : null,
 				attributions: s.attributions.get(category) ?? []
 			}));
 		},

@@ -26,8 +26,8 @@ export type Estimate = {
 	panel: number;
 	/** Panel members who sent nothing this wave (non-response), and those gone for good (attrition: no
 	 * answer in this wave or the two before it, after answering earlier). */
-	nonResponse: number;
-	attrition: number;
+	nonResponse: number | null;
+	attrition: number | null;
 	reliable: boolean;
 	interval: Interval | null;
 	/** The mean shrunk towards the department's (mean measure only). */
@@ -79,12 +79,36 @@ export function surveyWaves(db: DB): { from: string | null; to: string | null; d
 	return { ...row, demo };
 }
 
+type Participation = { responded: number; gone: number };
+
+/**
+ * Per municipality: respondents who answered in `wave`, and those gone (answered before the two
+ * waves preceding it, and not since).
+ */
+function participationOf(db: DB, wave: string, only: string | null): Map<string, Participation> {
+	const since = previousWave(previousWave(wave));
+	const rows = statement(
+		db,
+		`SELECT code, sum(responded) AS responded, sum(earlier AND NOT recent) AS gone
+		 FROM (SELECT r.municipality_code AS code, max(a.wave = ?) AS responded, max(a.wave < ?) AS earlier,
+				max(a.wave BETWEEN ? AND ?) AS recent
+			 FROM survey_respondents r JOIN survey_answers a ON a.respondent_id = r.id
+			 WHERE a.wave <= ? AND (? IS NULL OR r.municipality_code = ?)
+			 GROUP BY r.id)
+		 GROUP BY code`
+	).all(wave, since, since, wave, wave, only, only) as ({ code: string } & Participation)[];
+	return new Map(rows.map(({ code, ...p }) => [code, p]));
+}
+
 export function municipalityEstimates(
 	db: DB,
 	target: SurveyTarget,
 	wave: string,
 	measure: SurveyMeasure,
-	only: string | null = null
+	{
+		only = null,
+		participation: withParticipation = true
+	}: { only?: string | null; participation?: boolean } = {}
 ): Estimate[] {
 	const current = valuesOf(db, wave, target, only);
 	const before = valuesOf(db, previousWave(wave), target, only);
@@ -104,32 +128,10 @@ export function municipalityEstimates(
 	for (const [code, e] of byCode)
 		departmentValues.set(code.slice(0, 2), [...(departmentValues.get(code.slice(0, 2)) ?? []), ...e.values]);
 	const trusting = (v: number) => v >= Math.min(...QUESTIONNAIRE.scale.trusting);
-	const participation = new Map(
-		(
-			statement(
-				db,
-				`SELECT code, sum(responded) AS responded, sum(earlier AND NOT recent) AS gone
-				 FROM (SELECT r.municipality_code AS code, max(a.wave = ?) AS responded, max(a.wave < ?) AS earlier,
-						max(a.wave BETWEEN ? AND ?) AS recent
-					 FROM survey_respondents r JOIN survey_answers a ON a.respondent_id = r.id
-					 WHERE a.wave <= ? AND (? IS NULL OR r.municipality_code = ?)
-					 GROUP BY r.id)
-				 GROUP BY code`
-			).all(
-				wave,
-				previousWave(previousWave(wave)),
-				previousWave(previousWave(wave)),
-				wave,
-				wave,
-				only,
-				only
-			) as {
-				code: string;
-				responded: number;
-				gone: number;
-			}[]
-		).map((p) => [p.code, p])
-	);
+	// Non-response and attrition: one scan of the panel's history, skipped when the caller drops them.
+	const participation = withParticipation
+		? participationOf(db, wave, only)
+		: new Map<string, Participation>();
 	return panels.map(({ code, n: panel, demo }) => {
 		const e = byCode.get(code) ?? { ids: [], values: [] };
 		const n = e.values.length;
@@ -145,8 +147,8 @@ export function municipalityEstimates(
 			code,
 			n,
 			panel,
-			nonResponse: panel - (p?.responded ?? 0),
-			attrition: p?.gone ?? 0,
+			nonResponse: withParticipation ? panel - (p?.responded ?? 0) : null,
+			attrition: withParticipation ? (p?.gone ?? 0) : null,
 			reliable: n >= MIN_RELIABLE_ANSWERS,
 			interval,
 			shrunk:
@@ -170,7 +172,10 @@ export function municipalitySeries(db: DB, code: string) {
 	return targets.map((target) => ({
 		target,
 		points: waves.map((wave) => {
-			const estimate = municipalityEstimates(db, target, wave, 'mean', code).find((e) => e.code === code);
+			const estimate = municipalityEstimates(db, target, wave, 'mean', {
+				only: code,
+				participation: false
+			}).find((e) => e.code === code);
 			return {
 				wave,
 				n: estimate?.n ?? 0,
