@@ -14,6 +14,7 @@ import { importRoutes } from './imports';
 import { statsRoutes } from './stats';
 import { surveyRoutes } from './surveys';
 import { dialogueRoutes } from './dialogues';
+import { analysisRoutes } from './analysis';
 import { createStatsService } from '../stats/stats';
 import { userRoutes } from './users';
 
@@ -41,6 +42,7 @@ export function createApi(deps: ApiDeps) {
 	app.route('/imports', importRoutes(deps));
 	app.route('/', surveyRoutes(deps));
 	app.route('/', dialogueRoutes({ ...deps, stats }));
+	app.route('/', analysisRoutes({ ...deps, stats }));
 	app.route('/auth', authRoutes(deps, hasher));
 	app.route('/users', userRoutes(deps, hasher));
 	app.route('/audit', auditRoutes(deps));

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { CATEGORIES, CategoryId, categoryById, type Unit } from '$lib/domain/categories';
+import { CATEGORIES, categoryById, type CategoryId, type Unit } from '$lib/domain/categories';
 import { discloseTable, isSensitiveCategory, isSmallCount, smallCellDisplay } from '$lib/domain/disclosure';
 import { gridGrain, monthIndex, monthLabel } from '$lib/domain/monthly-cube';
 import { percentChange } from '$lib/domain/rates';
@@ -14,6 +14,7 @@ import type { ApiDeps } from './deps';
 import type { AppEnv } from './env';
 import { ApiError } from './errors';
 import { validate } from './validate';
+import { CategoryList, Month } from '../../schemas/query';
 
 /**
  * Statistics of reported issues. Restricted roles see every municipality and month (providers:
@@ -22,28 +23,6 @@ import { validate } from './validate';
  * counts from 1 to 10 suppressed with what derives from them; sensitive categories only per
  * department and per quarter or year.
  */
-
-const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
-
-const CategoryList = z
-	.string()
-	.max(400)
-	.transform((text, ctx) => {
-		const ids = [
-			...new Set(
-				text
-					.split(',')
-					.map((s) => s.trim())
-					.filter(Boolean)
-			)
-		];
-		if (ids.length === 0) ctx.addIssue({ code: 'custom', message: 'give at least one category' });
-		for (const id of ids) {
-			if (!CategoryId.safeParse(id).success)
-				ctx.addIssue({ code: 'custom', message: `unknown category "${id.slice(0, 40)}"` });
-		}
-		return ids as CategoryId[];
-	});
 
 const StatsParams = z.object({
 	category: CategoryList,

@@ -11,6 +11,7 @@ import { access, assertCanSeeMunicipality, clientIp } from './access';
 import type { ApiDeps } from './deps';
 import type { AppEnv } from './env';
 import { validate } from './validate';
+import { Month } from '../../schemas/query';
 
 /**
  * The leaders' panel: estimates only, never an answer. For the public an estimate from fewer than
@@ -19,7 +20,6 @@ import { validate } from './validate';
  */
 
 const Target = z.enum(['index', 'rural-safety', ...PROVIDER_IDS] as [string, ...string[]]);
-const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month, YYYY-MM');
 
 export function surveyRoutes({ db }: ApiDeps) {
 	return (

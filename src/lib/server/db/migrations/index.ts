@@ -3,6 +3,7 @@ import * as access from './002_access';
 import * as reports from './003_reports';
 import * as surveys from './004_surveys';
 import * as dialogues from './005_dialogues';
+import * as priorities from './006_priorities';
 
 /**
  * Every schema version, in order. A feature adds its tables with a new `NNN_name.ts` file that
@@ -14,5 +15,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
 	{ version: 2, name: 'access', sql: access.sql },
 	{ version: 3, name: 'reports', sql: reports.sql },
 	{ version: 4, name: 'surveys', sql: surveys.sql },
-	{ version: 5, name: 'dialogues', sql: dialogues.sql }
+	{ version: 5, name: 'dialogues', sql: dialogues.sql },
+	{ version: 6, name: 'priorities', sql: priorities.sql }
 ];

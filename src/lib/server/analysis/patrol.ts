@@ -1,0 +1,100 @@
+import {
+	MIN_POINT_REPORTS,
+	patrolCells,
+	weekdayPattern,
+	type PatrolCell,
+	type PointReport
+} from '$lib/domain/patrol-cells';
+import { jurisdictionParams, type JurisdictionFilter } from '../auth/jurisdiction';
+import type { DB } from '../db/connection';
+import { statement } from '../db/statements';
+
+/**
+ * The providers' patrol view: point reports inside the caller's jurisdiction (and, optionally, one
+ * department or municipality of it), up to the end of `to`, summed on H3 cells by
+ * src/lib/domain/patrol-cells.ts.
+ */
+
+export type PatrolQuery = {
+	categories: readonly string[];
+	categoryWeights: Readonly<Record<string, number>>;
+	/** Last month included (YYYY-MM). */
+	to: string;
+	resolution: number;
+	halfLifeDays: number;
+	/** A department (2 digits) or municipality (5 digits) inside the jurisdiction, or null. */
+	area: string | null;
+};
+
+export type PatrolResult = {
+	/** Point reports used, and whether they were too few to draw cells. */
+	pointReports: number;
+	tooFew: boolean;
+	cells: PatrolCell[];
+	/** Monday first; null when no report gives its day. */
+	weekdays: number[] | null;
+	/** No source gives the hour of a report yet; kept in the answer so the view can say so. */
+	hours: null;
+	window: { to: string };
+};
+
+const DAY_MS = 86_400_000;
+
+/** The middle of what the date says: a day, the 15th of a month, or 1 July of a year. */
+function dateOf(date: string, precision: string): number {
+	if (precision === 'day') return Date.parse(`${date.slice(0, 10)}T12:00:00Z`);
+	if (precision === 'month') return Date.parse(`${date.slice(0, 7)}-15T12:00:00Z`);
+	return Date.parse(`${date.slice(0, 4)}-07-01T12:00:00Z`);
+}
+
+export function endOfMonth(month: string): number {
+	const [y, m] = month.split('-').map(Number) as [number, number];
+	return Date.UTC(y, m, 1) - 1;
+}
+
+export function patrolView(db: DB, filter: JurisdictionFilter | null, query: PatrolQuery): PatrolResult {
+	const end = endOfMonth(query.to);
+	const rows = statement(
+		db,
+		`SELECT lon, lat, category, date, date_precision AS precision, count FROM reports
+		 WHERE lon IS NOT NULL AND category IN (SELECT value FROM json_each(@categories)) AND month <= @to
+		   AND (@area IS NULL OR municipality_code = @area OR substr(municipality_code, 1, 2) = @area)
+		   AND (@unrestricted = 1
+		     OR substr(municipality_code, 1, 2) IN (SELECT value FROM json_each(@departments))
+		     OR municipality_code IN (SELECT value FROM json_each(@municipalities)))`
+	).all({
+		categories: JSON.stringify(query.categories),
+		to: query.to,
+		area: query.area,
+		...jurisdictionParams(filter)
+	}) as { lon: number; lat: number; category: string; date: string; precision: string; count: number }[];
+
+	const points: PointReport[] = rows.map((r) => {
+		const at = dateOf(r.date, r.precision);
+		return {
+			lon: r.lon,
+			lat: r.lat,
+			category: r.category,
+			ageDays: Math.max(0, (end - at) / DAY_MS),
+			// getUTCDay: 0 is Sunday; the view starts the week on Monday, as Colombia does.
+			weekday: r.precision === 'day' ? (new Date(at).getUTCDay() + 6) % 7 : null,
+			count: r.count
+		};
+	});
+	const tooFew = points.length < MIN_POINT_REPORTS;
+	const weekdays = weekdayPattern(points);
+	return {
+		pointReports: points.length,
+		tooFew,
+		cells: tooFew
+			? []
+			: patrolCells(points, {
+					resolution: query.resolution,
+					halfLifeDays: query.halfLifeDays,
+					categoryWeights: query.categoryWeights
+				}),
+		weekdays: weekdays.some((n) => n > 0) ? weekdays : null,
+		hours: null,
+		window: { to: query.to }
+	};
+}

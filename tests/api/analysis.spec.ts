@@ -1,0 +1,222 @@
+import { cellToLatLng } from 'h3-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normaliseIndicators, priorityScores } from '../../src/lib/domain/priority-index';
+import { importReports } from '../../src/lib/server/import/importer';
+import { parseMapping } from '../../src/lib/server/import/mappings';
+import { createResolverFactory } from '../../src/lib/server/import/resolvers';
+import { seedDialogues } from '../../src/lib/server/dialogues/seed';
+import { addUser, createTestContext, jsonHeaders, loginAs } from './helpers';
+
+/**
+ * Setting priorities through the API, on the six test municipalities (tests/api/helpers.ts):
+ * the inputs of the priority index, saved scenarios, and the providers' patrol cells.
+ */
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let ctx: ReturnType<typeof createTestContext>;
+const cookies: Record<string, string> = {};
+
+const LANDMINES = parseMapping(
+	{
+		id: 'test-minas',
+		source: 'cnmh',
+		attribution: 'Fuente: prueba',
+		category: { value: 'landmines' },
+		municipality: { code: 'cod' },
+		date: { column: 'fecha', format: 'YYYY-MM-DD' },
+		count: { column: 'victimas' },
+		reference: { content: true },
+		point: { lon: 'lon', lat: 'lat', precision: 'populated-centre' }
+	},
+	'test mapping'
+);
+
+// Tumaco (many, around two places), Pasto (some), Medellín (some): 2019–2020, one row a week.
+const places = [
+	{ code: '52835', lon: -78.7647, lat: 1.8067, every: 1 },
+	{ code: '52835', lon: -78.62, lat: 1.63, every: 2 },
+	{ code: '52001', lon: -77.28, lat: 1.21, every: 4 },
+	{ code: '05001', lon: -75.5636, lat: 6.2518, every: 3 }
+];
+function rows(): string[] {
+	const out: string[] = [];
+	for (let week = 0; week < 100; week++) {
+		const date = new Date(Date.UTC(2019, 0, 1 + week * 7)).toISOString().slice(0, 10);
+		places.forEach((p, i) => {
+			if (week % p.every === 0) out.push(`${p.code},${date},${(week + i) % 3},${p.lon},${p.lat}`);
+		});
+	}
+	return out;
+}
+
+const get = async (url: string, who?: string) => {
+	const res = await ctx.api.request(url, who ? { headers: { cookie: cookies[who]! } } : {});
+	const text = await res.text();
+	return {
+		status: res.status,
+		headers: res.headers,
+		body: (text.startsWith('{') ? JSON.parse(text) : text) as Json
+	};
+};
+
+beforeAll(async () => {
+	ctx = createTestContext();
+	const file = `${ctx.dir}/minas.csv`;
+	const { writeFileSync } = await import('node:fs');
+	writeFileSync(file, ['cod,fecha,victimas,lon,lat', ...rows()].join('\n'));
+	await importReports(
+		{ db: ctx.db, resolvers: createResolverFactory(ctx.db, '/nonexistent') },
+		{ mapping: LANDMINES, file }
+	);
+	seedDialogues(ctx.db);
+	for (const [email, role, jurisdiction] of [
+		['planner@example.org', 'planner', {}],
+		['narino@example.org', 'provider', { departments: ['52'] }],
+		['ipiales@example.org', 'provider', { municipalities: ['52356'] }]
+	] as const) {
+		await addUser(ctx.db, { email, role, jurisdiction });
+		cookies[email.split('@')[0]!] = (await loginAs(ctx.api, email)).cookie!;
+	}
+});
+afterAll(() => ctx.cleanup());
+
+describe('priority index inputs', () => {
+	it('gives every municipality its indicators for the 12 months ending at `to`', async () => {
+		const { status, body } = await get(
+			'/api/analysis/priority-inputs?category=landmines&to=2020-12',
+			'planner'
+		);
+		expect(status).toBe(200);
+		expect(body.window).toEqual({ from: '2020-01', to: '2020-12' });
+		expect(body.codes).toEqual(['05001', '05120', '52001', '52356', '52835', '88001']);
+		expect(body.indicators.map((i: Json) => i.id)).toEqual([
+			'rate:landmines',
+			'trend',
+			'low-trust',
+			'low-safety',
+			'no-dialogue',
+			'overdue'
+		]);
+		const byId = Object.fromEntries(body.indicators.map((i: Json) => [i.id, i.values]));
+		// The seeded 2021 dialogues (Cáceres, Tumaco) are outside this window: no dialogue anywhere.
+		expect(byId['no-dialogue']).toEqual([1, 1, 1, 1, 1, 1]);
+		// No survey panel in this database: the trust inputs are missing, not zero.
+		expect(byId['low-trust']).toEqual([null, null, null, null, null, null]);
+		expect(body.surveyWave).toBeNull();
+		// The index runs on what there is: Tumaco, with the most mines per inhabitant, ranks first.
+		const data = normaliseIndicators(body.indicators, body.codes.length);
+		const { rank } = priorityScores(data, { 'rate:landmines': 1, trend: 0.5, 'no-dialogue': 0.5 });
+		expect(rank[body.codes.indexOf('52835')]).toBe(1);
+		// Cáceres has no reports in any source: "no dialogue" alone does not rank it.
+		expect(rank[body.codes.indexOf('05120')]).toBe(0);
+	});
+
+	it('counts a dialogue of 2021 in a window that reaches 2021', async () => {
+		const { body } = await get('/api/analysis/priority-inputs?category=landmines&to=2021-06', 'planner');
+		const noDialogue = body.indicators.find((i: Json) => i.id === 'no-dialogue').values;
+		expect(noDialogue[body.codes.indexOf('52835')]).toBe(0);
+		expect(noDialogue[body.codes.indexOf('52001')]).toBe(1);
+	});
+
+	it('is for planners and admins only, and validates its query', async () => {
+		expect((await get('/api/analysis/priority-inputs?category=landmines')).status).toBe(401);
+		expect((await get('/api/analysis/priority-inputs?category=landmines', 'narino')).status).toBe(403);
+		const bad = await get('/api/analysis/priority-inputs?category=landmines,nope&to=2020-13', 'planner');
+		expect(bad.status).toBe(400);
+		expect(bad.body.error.message).toMatch(/unknown category "nope"/);
+		expect(bad.body.error.message).toMatch(/YYYY-MM/);
+	});
+});
+
+describe('scenarios', () => {
+	const scenario = {
+		name: 'Minas y diálogo',
+		settings: { categories: ['landmines'], weights: { 'rate:landmines': 2, 'no-dialogue': 1 }, to: '2020-12' }
+	};
+	const post = (body: unknown, who = 'planner') =>
+		ctx.api.request('/api/analysis/scenarios', {
+			method: 'POST',
+			headers: jsonHeaders(cookies[who]),
+			body: JSON.stringify(body)
+		});
+
+	it('saves a named scenario once, lists it, deletes it, and audits both', async () => {
+		const created = await post(scenario);
+		expect(created.status).toBe(201);
+		const { id } = (await created.json()) as { id: number };
+		expect((await post(scenario)).status).toBe(409);
+		const list = await get('/api/analysis/scenarios', 'planner');
+		expect(list.body.scenarios).toEqual([
+			expect.objectContaining({
+				id,
+				name: 'Minas y diálogo',
+				settings: scenario.settings,
+				createdBy: 'planner@example.org'
+			})
+		]);
+		const del = await ctx.api.request(`/api/analysis/scenarios/${id}`, {
+			method: 'DELETE',
+			headers: jsonHeaders(cookies.planner)
+		});
+		expect(del.status).toBe(200);
+		expect((await get('/api/analysis/scenarios', 'planner')).body.scenarios).toEqual([]);
+		const actions = ctx.db
+			.prepare("SELECT action FROM audit_log WHERE action LIKE 'scenarios.%' ORDER BY id")
+			.pluck()
+			.all();
+		expect(actions).toEqual(['scenarios.create', 'scenarios.delete']);
+	});
+
+	it('refuses weights out of range and providers', async () => {
+		const bad = await post({ ...scenario, settings: { ...scenario.settings, weights: { trend: 99 } } });
+		expect(bad.status).toBe(400);
+		expect(((await bad.json()) as Json).error.message).toMatch(/weights/);
+		expect((await post(scenario, 'narino')).status).toBe(403);
+	});
+});
+
+describe('patrol cells', () => {
+	it('gives a provider scoped to Nariño cells in Nariño only, ranked by recency-weighted score', async () => {
+		const { status, body } = await get('/api/analysis/patrol?category=landmines&resolution=7', 'narino');
+		expect(status).toBe(200);
+		expect(body.tooFew).toBe(false);
+		expect(body.window.to).toBe('2020-11');
+		expect(body.cells.length).toBe(3);
+		for (const cell of body.cells) expect(cellToLatLng(cell.h3)[0]).toBeLessThan(2);
+		const scores = body.cells.map((c: Json) => c.score);
+		expect(scores).toEqual([...scores].sort((a, b) => b - a));
+		expect(body.cells[0]).toMatchObject({ reports: 100, mainCategories: [{ category: 'landmines' }] });
+		expect(body.weekdays).toHaveLength(7);
+		expect(body.hours).toBeNull();
+
+		const planner = await get('/api/analysis/patrol?category=landmines&resolution=7', 'planner');
+		expect(planner.body.cells.length).toBe(4);
+	});
+
+	it('weights recent reports more: a short half-life lowers old cells relative to new ones', async () => {
+		const long = await get('/api/analysis/patrol?category=landmines&half_life_days=3650', 'narino');
+		const short = await get('/api/analysis/patrol?category=landmines&half_life_days=30', 'narino');
+		expect(short.body.cells[0].score).toBeLessThan(long.body.cells[0].score);
+	});
+
+	it('exports the cells as GeoJSON, audited, and refuses areas outside the jurisdiction', async () => {
+		const res = await get('/api/analysis/patrol.geojson?category=landmines&area=52835', 'narino');
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toMatch(/geo\+json/);
+		const geojson = res.body;
+		expect(geojson.type).toBe('FeatureCollection');
+		expect(geojson.features.length).toBe(2);
+		expect(geojson.features[0].geometry.type).toBe('Polygon');
+		expect(
+			ctx.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'patrol.export'").pluck().get()
+		).toBe(1);
+		expect((await get('/api/analysis/patrol?category=landmines&area=05001', 'narino')).status).toBe(403);
+		expect((await get('/api/analysis/patrol?category=landmines&area=05', 'narino')).status).toBe(403);
+	});
+
+	it('says when there are too few point reports instead of drawing noise', async () => {
+		const { body } = await get('/api/analysis/patrol?category=landmines', 'ipiales');
+		expect(body).toMatchObject({ pointReports: 0, tooFew: true, cells: [] });
+	});
+});
