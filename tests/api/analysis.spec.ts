@@ -74,7 +74,7 @@ beforeAll(async () => {
 		['planner@example.org', 'planner', {}],
 		['narino@example.org', 'provider', { departments: ['52'] }],
 		['ipiales@example.org', 'provider', { municipalities: ['52356'] }]
-	] as const) {
+	] as [string, 'planner' | 'provider', { departments?: string[]; municipalities?: string[] }][]) {
 		await addUser(ctx.db, { email, role, jurisdiction });
 		cookies[email.split('@')[0]!] = (await loginAs(ctx.api, email)).cookie!;
 	}

@@ -21,6 +21,13 @@ export type MapLayerInput = {
 	/** Fill of a value withheld by disclosure control (class −2). */
 	suppressed?: RGBA;
 	selectedCode: string | null;
+	/**
+	 * A class per municipality code, instead of the features' own `classIndex`: the features stay
+	 * the same objects, so a change (a priority weight moving) recolours without re-tessellating
+	 * 1,100 polygons. `classKey` must change whenever `classOf` answers differently.
+	 */
+	classOf?: (code: string) => number;
+	classKey?: unknown;
 	/** Point reports per H3 cell (restricted roles, close zoom), drawn above the choropleth. */
 	hexagons?: { h3: string; count: number }[];
 	/** Dialogues: at their place when public (filled), else at the municipality's point (ring). */
@@ -48,9 +55,11 @@ export function buildMapLayers(input: MapLayerInput): Layer[] {
 			highlightColor: HOVER,
 			filled: true,
 			stroked: false,
-			getFillColor: (f) =>
-				f.properties.classIndex === -2 ? suppressed : (classColours[f.properties.classIndex] ?? noData),
-			updateTriggers: { getFillColor: [classColours, noData, suppressed] }
+			getFillColor: (f) => {
+				const classIndex = input.classOf ? input.classOf(f.properties.code) : f.properties.classIndex;
+				return classIndex === -2 ? suppressed : (classColours[classIndex] ?? noData);
+			},
+			updateTriggers: { getFillColor: [classColours, noData, suppressed, input.classKey] }
 		})
 	];
 	if (municipalityBorders) {

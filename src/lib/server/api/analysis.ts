@@ -59,12 +59,17 @@ const Settings = z.object({
 const ScenarioInput = z.object({ name: z.string().trim().min(1).max(80), settings: Settings });
 
 export function analysisRoutes({ db, stats }: ApiDeps & { stats: StatsService }) {
-	/** The latest month with data in any of the categories: the default end of a window. */
-	const latestMonth = (categories: readonly CategoryId[]) => {
+	/**
+	 * The default end of a window: the latest month with data in any of the categories (patrol
+	 * cells), or the latest month all of them reach (the index, whose 12-month window would
+	 * otherwise rank a category on months it has no data for).
+	 */
+	const latestMonth = (categories: readonly CategoryId[], all = false) => {
 		const extent = stats.extent();
 		const ends = categories.map((c) => extent.categories[c]?.to).filter((m): m is string => !!m);
 		if (ends.length === 0) throw new ApiError(404, 'no_data', 'No reports in these categories yet');
-		return ends.sort().at(-1)!;
+		ends.sort();
+		return all ? ends[0]! : ends.at(-1)!;
 	};
 
 	const patrol = (user: Parameters<typeof jurisdictionFilter>[0], p: z.infer<typeof PatrolParams>) => {
@@ -94,7 +99,7 @@ export function analysisRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 			validate('query', z.object({ category: CategoryList, to: Month.optional() })),
 			(c) => {
 				const { category, to } = c.req.valid('query');
-				const end = monthIndex(to ?? latestMonth(category));
+				const end = monthIndex(to ?? latestMonth(category, true));
 				return c.json(priorityInputs(db, stats, category, end, new Date().toISOString().slice(0, 10)));
 			}
 		)
