@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { seededRandom } from '../../src/lib/domain/random';
 
 /**
  * A synthetic Police-style file (the homicide mapping's columns) of `rows` rows for load tests,
@@ -14,14 +15,7 @@ export async function writeSyntheticFile(
 	codes: readonly string[],
 	seed = 2021
 ): Promise<void> {
-	let state = seed >>> 0;
-	const random = () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
+	const random = seededRandom(seed);
 	const weapons = ['ARMA DE FUEGO', 'ARMA BLANCA / CORTOPUNZANTE', 'CONTUNDENTES', 'NO REPORTADO'];
 	const sexes = ['MASCULINO', 'FEMENINO', 'NO REPORTA'];
 	const ages = ['ADULTOS', 'ADOLESCENTES', 'MENORES'];

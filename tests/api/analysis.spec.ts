@@ -220,3 +220,69 @@ describe('patrol cells', () => {
 		expect(body).toMatchObject({ pointReports: 0, tooFew: true, cells: [] });
 	});
 });
+
+describe('local spatial statistics', () => {
+	const query = 'category=landmines&from=2019-01&to=2019-12';
+
+	it('answers every municipality: statistics where there is a rate, "no-data" elsewhere', async () => {
+		for (const route of ['local-moran', 'getis-ord']) {
+			const { status, body } = await get(`/api/analysis/${route}?${query}`, 'planner');
+			expect(status).toBe(200);
+			expect(body.values.map((v: Json) => v.code)).toEqual([
+				'05001',
+				'05120',
+				'52001',
+				'52356',
+				'52835',
+				'88001'
+			]);
+			const analysed = body.values.filter((v: Json) => v.cluster !== 'no-data');
+			expect(body.analysed).toBe(analysed.length);
+			expect(analysed.map((v: Json) => v.code)).toEqual(['05001', '52001', '52835']);
+			for (const v of body.values.filter((v: Json) => v.cluster === 'no-data'))
+				expect(v).toMatchObject({ value: null, statistic: null, z: null, p: null });
+			expect(body).toMatchObject({ permutations: 999, seed: 2021, fdr: false, measure: 'rate' });
+		}
+	});
+
+	it('computes on the rates and queen neighbours of the analysed municipalities only', async () => {
+		const { body } = await get(`/api/analysis/local-moran?${query}`, 'planner');
+		const byCode = new Map(body.values.map((v: Json) => [v.code, v]));
+		// Pasto and Tumaco are neighbours; Medellín's only neighbour (Cáceres) has no data: an island here.
+		const medellin = byCode.get('05001') as Json;
+		expect(medellin).toMatchObject({ statistic: 0, z: null, p: null, cluster: 'no-neighbours' });
+		const [pasto, tumaco] = [byCode.get('52001') as Json, byCode.get('52835') as Json];
+		const x = [medellin.value, pasto.value, tumaco.value];
+		const mean = (x[0] + x[1] + x[2]) / 3;
+		const m2 = x.reduce((s: number, v: number) => s + (v - mean) ** 2, 0) / 3;
+		expect(pasto.statistic).toBeCloseTo(((x[1] - mean) / m2) * (x[2] - mean), 12);
+		expect(tumaco.statistic).toBeCloseTo(((x[2] - mean) / m2) * (x[1] - mean), 12);
+	});
+
+	it('is reproducible from its seed, and the FDR correction never lowers a p-value', async () => {
+		const a = await get(`/api/analysis/getis-ord?${query}&seed=5&permutations=199`, 'planner');
+		const b = await get(`/api/analysis/getis-ord?${query}&seed=5&permutations=199`, 'planner');
+		const fdr = await get(`/api/analysis/getis-ord?${query}&seed=5&permutations=199&fdr=true`, 'planner');
+		expect(a.body.values).toEqual(b.body.values);
+		a.body.values.forEach((v: Json, i: number) => {
+			if (v.p !== null) expect(fdr.body.values[i].p).toBeGreaterThanOrEqual(v.p);
+		});
+	});
+
+	it('shows a provider its jurisdiction only, refuses the public, and names a bad parameter', async () => {
+		const narino = await get(`/api/analysis/local-moran?${query}`, 'narino');
+		expect(narino.body.values.map((v: Json) => v.code)).toEqual(['52001', '52356', '52835']);
+		expect((await get(`/api/analysis/local-moran?${query}`)).status).toBe(401);
+		for (const [bad, field] of [
+			['measure=count', 'measure'],
+			['permutations=5', 'permutations'],
+			['from=2020-01&to=2019-01', 'from'],
+			['fdr=maybe', 'fdr'],
+			['to=2019-13', 'to']
+		]) {
+			const res = await get(`/api/analysis/getis-ord?category=landmines&${bad}`, 'planner');
+			expect(res.status, bad).toBe(400);
+			expect(JSON.stringify(res.body), bad).toContain(field);
+		}
+	});
+});

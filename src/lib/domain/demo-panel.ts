@@ -1,4 +1,5 @@
 import { QUESTIONNAIRE, type Questionnaire } from './questionnaire';
+import { seededRandom } from './random';
 
 /**
  * DEMONSTRATION DATA: a simulated leaders' panel, reproducible from a seed, because the
@@ -22,18 +23,6 @@ export type DemoAnswer = {
 	value: number | null;
 	category: string | null;
 };
-
-/** mulberry32: a small, fast, well-distributed 32-bit generator (public domain). */
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 function months(from: string, to: string): string[] {
 	const out: string[] = [];

@@ -1,3 +1,4 @@
+import { seededRandom } from './random';
 /**
  * The planners' priority index: a weighted mean of indicators, each mapped to 0–1 where 1 is the
  * worst, per municipality. Pure and fast enough to recompute on every slider move in the browser
@@ -168,21 +169,6 @@ export function breakdown(data: NormalisedIndicators, weights: Weights, index: n
 	});
 }
 
-/**
- * Small, fast, seedable generator (Tommy Ettinger's Mulberry32, public domain): the same seed
- * gives the same perturbations, so a rank interval does not flicker between two renders.
- */
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 export type RankIntervals = { best: Int32Array; worst: Int32Array };
 
 /**
@@ -197,7 +183,7 @@ export function rankIntervals(
 	{ draws = 200, spread = 0.2, seed = 1 }: { draws?: number; spread?: number; seed?: number } = {}
 ): RankIntervals {
 	const base = weightVector(data.ids, weights);
-	const random = mulberry32(seed);
+	const random = seededRandom(seed);
 	const w = new Float64Array(base.length);
 	const score = new Float64Array(data.n);
 	const coverage = new Float64Array(data.n);

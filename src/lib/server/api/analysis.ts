@@ -2,11 +2,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { categoryById, type CategoryId } from '$lib/domain/categories';
 import { cellsToGeoJSON } from '$lib/domain/patrol-cells';
-import { monthIndex } from '$lib/domain/monthly-cube';
+import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
 import { CategoryList, Month } from '../../schemas/query';
 import { patrolView } from '../analysis/patrol';
 import { priorityInputs } from '../analysis/priority-inputs';
-import { jurisdictionFilter } from '../auth/jurisdiction';
+import { spatialStatistic, type SpatialResult } from '../analysis/spatial';
+import { inJurisdiction, jurisdictionFilter } from '../auth/jurisdiction';
 import type { StatsService } from '../stats/stats';
 import { access, assertCanSeeMunicipality, audit, clientIp } from './access';
 import type { ApiDeps } from './deps';
@@ -51,6 +52,32 @@ const PatrolParams = z.object({
 		.optional()
 });
 
+const Flag = z
+	.enum(['true', 'false', '1', '0'])
+	.default('false')
+	.transform((v) => v === 'true' || v === '1');
+
+const SpatialParams = z
+	.object({
+		category: CategoryList,
+		from: Month.optional(),
+		to: Month.optional(),
+		measure: z.enum(['rate', 'smoothed_rate']).default('rate'),
+		permutations: z.coerce.number().int().min(99).max(9999).default(999),
+		seed: z.coerce
+			.number()
+			.int()
+			.min(0)
+			.max(2 ** 32 - 1)
+			.default(2021),
+		fdr: Flag,
+		alpha: z.coerce.number().min(0.0001).max(0.2).default(0.05)
+	})
+	.refine((p) => !p.from || !p.to || p.from <= p.to, {
+		message: '`from` must not be after `to`',
+		path: ['from']
+	});
+
 const Settings = z.object({
 	categories: z.array(z.string().max(40)).min(1).max(20),
 	weights: z.record(z.string().max(60), z.number().min(0).max(10)),
@@ -92,7 +119,26 @@ export function analysisRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 		});
 	};
 
+	/** Local Moran or Gi*: computed on the whole country (neighbours cross any border), shown inside the jurisdiction. */
+	const spatial = (kind: SpatialResult['statistic']) =>
+		[
+			access(['admin', 'planner', 'provider'], { jurisdiction: true }),
+			validate('query', SpatialParams),
+			(c: import('hono').Context<AppEnv, string, { out: { query: z.infer<typeof SpatialParams> } }>) => {
+				const p = c.req.valid('query');
+				const to = p.to ?? latestMonth(p.category, true);
+				const from = p.from ?? monthLabel(monthIndex(to) - 11);
+				if (from > to) throw new ApiError(400, 'invalid_request', '`from` must not be after `to`');
+				const result = spatialStatistic(db, stats, kind, { ...p, categories: p.category, from, to });
+				const filter = jurisdictionFilter(c.get('user'));
+				if (filter) result.values = result.values.filter((v) => inJurisdiction(filter, v.code));
+				return c.json(result);
+			}
+		] as const;
+
 	return new Hono<AppEnv>()
+		.get('/analysis/local-moran', ...spatial('local-moran'))
+		.get('/analysis/getis-ord', ...spatial('getis-ord'))
 		.get(
 			'/analysis/priority-inputs',
 			access(PLANNERS),

@@ -1,0 +1,15 @@
+/**
+ * Small, fast, seedable generator (Tommy Ettinger's Mulberry32, public domain). Everything random
+ * in Resiliencia — demonstration answers, rank intervals, permutation tests — draws from it, so
+ * the same seed gives the same result on every machine.
+ */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}

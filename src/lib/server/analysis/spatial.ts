@@ -1,0 +1,154 @@
+import type { CategoryId } from '$lib/domain/categories';
+import { monthIndex } from '$lib/domain/monthly-cube';
+import {
+	benjaminiHochberg,
+	conditionalPermutationP,
+	gStarClusters,
+	localGStar,
+	localMoran,
+	moranClusters,
+	rowStandardisedWeights
+} from '$lib/domain/spatial-autocorrelation';
+import type { DB } from '../db/connection';
+import { statement } from '../db/statements';
+import type { StatsService } from '../stats/stats';
+
+/**
+ * Local Moran's I and Getis-Ord Gi* on municipal rates with queen-contiguity weights
+ * (municipality_neighbours: shared edges and shared corners). Municipalities without a value
+ * (absent from the categories' sources, or without population) are left out before the weights
+ * are built, as spdep's `subset.listw` would, so they neither count as zero nor as neighbours;
+ * they come back with null statistics and the cluster "no-data".
+ */
+
+export type SpatialQuery = {
+	categories: readonly CategoryId[];
+	from: string;
+	to: string;
+	measure: 'rate' | 'smoothed_rate';
+	permutations: number;
+	seed: number;
+	fdr: boolean;
+	alpha: number;
+};
+
+export type SpatialValue = {
+	code: string;
+	/** The value analysed (per 100,000 inhabitants). */
+	value: number | null;
+	statistic: number | null;
+	z: number | null;
+	/** Pseudo p-value from conditional permutations (adjusted when `fdr`). */
+	p: number | null;
+	cluster: string;
+};
+
+export type SpatialResult = {
+	statistic: 'local-moran' | 'getis-ord';
+	window: { from: string; to: string };
+	measure: SpatialQuery['measure'];
+	permutations: number;
+	seed: number;
+	fdr: boolean;
+	alpha: number;
+	/** Municipalities analysed (with a value) and those left out for want of one. */
+	analysed: number;
+	values: SpatialValue[];
+};
+
+/** Queen neighbour lists over `codes`, by index; municipalities outside `codes` are ignored. */
+export function queenNeighbourLists(db: DB, codes: readonly string[]): number[][] {
+	const indexOf = new Map(codes.map((code, i) => [code, i]));
+	const sets = codes.map(() => new Set<number>());
+	for (const row of statement(db, 'SELECT code, neighbour_code AS n FROM municipality_neighbours').all() as {
+		code: string;
+		n: string;
+	}[]) {
+		const a = indexOf.get(row.code);
+		const b = indexOf.get(row.n);
+		if (a === undefined || b === undefined) continue;
+		// Stored in both directions already; adding both keeps the lists symmetric regardless.
+		sets[a]!.add(b);
+		sets[b]!.add(a);
+	}
+	return sets.map((set) => [...set].sort((x, y) => x - y));
+}
+
+/** The values analysed: one per municipality with data, in code order. */
+export function spatialInput(
+	db: DB,
+	stats: StatsService,
+	q: Pick<SpatialQuery, 'categories' | 'from' | 'to' | 'measure'>
+) {
+	const all = stats.municipalities(
+		{ categories: q.categories, from: monthIndex(q.from), to: monthIndex(q.to) },
+		q.measure
+	);
+	const withValue = all.filter(
+		(a): a is typeof a & { value: number } => a.value !== null && Number.isFinite(a.value)
+	);
+	const codes = withValue.map((a) => a.code);
+	return {
+		all,
+		codes,
+		values: Float64Array.from(withValue, (a) => a.value),
+		neighbours: queenNeighbourLists(db, codes)
+	};
+}
+
+const finite = (v: number) => (Number.isFinite(v) ? v : null);
+
+export function spatialStatistic(
+	db: DB,
+	stats: StatsService,
+	kind: SpatialResult['statistic'],
+	q: SpatialQuery
+): SpatialResult {
+	const input = spatialInput(db, stats, q);
+	const options = { permutations: q.permutations, seed: q.seed };
+	const byCode = new Map<string, Omit<SpatialValue, 'code'>>();
+	if (input.codes.length >= 3) {
+		let statistic: Float64Array;
+		let z: Float64Array;
+		let p: Float64Array;
+		let clusters: string[];
+		if (kind === 'local-moran') {
+			const w = rowStandardisedWeights(input.neighbours);
+			const moran = localMoran(input.values, w);
+			p = conditionalPermutationP('moran', input.values, w, options);
+			if (q.fdr) p = benjaminiHochberg(p);
+			({ statistic, z } = moran);
+			clusters = moranClusters(moran, p, q.alpha);
+		} else {
+			const w = rowStandardisedWeights(input.neighbours, { includeSelf: true });
+			const g = localGStar(input.values, w);
+			p = conditionalPermutationP('gstar', input.values, w, options);
+			if (q.fdr) p = benjaminiHochberg(p);
+			({ statistic, z } = g);
+			clusters = gStarClusters(g, p, q.alpha);
+		}
+		input.codes.forEach((code, i) =>
+			byCode.set(code, {
+				value: input.values[i]!,
+				statistic: finite(statistic[i]!),
+				z: finite(z[i]!),
+				p: finite(p[i]!),
+				cluster: clusters[i]!
+			})
+		);
+	}
+	return {
+		statistic: kind,
+		window: { from: q.from, to: q.to },
+		measure: q.measure,
+		permutations: q.permutations,
+		seed: q.seed,
+		fdr: q.fdr,
+		alpha: q.alpha,
+		analysed: byCode.size,
+		values: input.all.map((a) => ({
+			code: a.code,
+			...(byCode.get(a.code) ?? { value: null, statistic: null, z: null, p: null, cluster: 'no-data' })
+		}))
+	};
+}
