@@ -1,9 +1,10 @@
 import { firstFrame } from './first-frame';
 import { imports } from './imports';
 import { payload } from './payload';
+import { priorities } from './priorities';
 import { startup } from './startup';
 import { throughput } from './throughput';
 import type { Bench } from './types';
 
 /** Every benchmark, in the order they run and print. A new one (imports, stats…) is one more module here. */
-export const benches: readonly Bench[] = [startup, payload, firstFrame, throughput, imports];
+export const benches: readonly Bench[] = [startup, payload, firstFrame, throughput, imports, priorities];

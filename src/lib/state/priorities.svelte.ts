@@ -1,4 +1,5 @@
 import type { CategoryId } from '$lib/domain/categories';
+import { positions } from './lookup';
 import {
 	normaliseIndicators,
 	priorityScores,
@@ -118,6 +119,7 @@ export class PriorityState {
 				)
 			: null
 	);
+	readonly #indexOf: ReadonlyMap<string, number> = $derived(positions(this.inputs?.codes ?? []));
 	readonly ranked = $derived(this.scores ? Array.from(this.scores.rank).filter((r) => r > 0).length : 0);
 	readonly rows = $derived.by((): RankingRow[] => {
 		const inputs = this.inputs;
@@ -148,7 +150,7 @@ export class PriorityState {
 
 	/** Map class of a municipality: its rank quintile, 4 = the top fifth; −1 unranked. */
 	classOf(code: string): number {
-		const i = this.inputs?.codes.indexOf(code) ?? -1;
+		const i = this.#indexOf.get(code) ?? -1;
 		const rank = i >= 0 ? (this.scores?.rank[i] ?? 0) : 0;
 		if (rank === 0 || this.ranked === 0) return -1;
 		return 4 - Math.min(4, Math.floor(((rank - 1) / this.ranked) * 5));

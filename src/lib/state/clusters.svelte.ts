@@ -1,0 +1,96 @@
+import type { CategoryId } from '$lib/domain/categories';
+import { byKey } from './lookup';
+
+/**
+ * The cluster views of the priorities page: Local Moran's I (LISA cluster map) or Getis-Ord Gi*
+ * hot and cold spots of one issue's rate over the index's 12-month window, from
+ * GET /api/analysis/local-moran | getis-ord. The map colours by cluster class.
+ */
+
+export type ClusterKind = 'local-moran' | 'getis-ord';
+export type MapView = 'index' | ClusterKind;
+
+export type SpatialValue = {
+	code: string;
+	value: number | null;
+	statistic: number | null;
+	z: number | null;
+	p: number | null;
+	cluster: string;
+};
+
+export type SpatialResult = {
+	statistic: ClusterKind;
+	window: { from: string; to: string };
+	permutations: number;
+	seed: number;
+	fdr: boolean;
+	alpha: number;
+	analysed: number;
+	values: SpatialValue[];
+};
+
+/** Legend classes in order, and their colours (GeoDa's conventional LISA and hot-spot colours). */
+export const CLUSTER_CLASSES: Record<ClusterKind, { id: string; colour: string }[]> = {
+	'local-moran': [
+		{ id: 'high-high', colour: '#d7191c' },
+		{ id: 'low-low', colour: '#2c7bb6' },
+		{ id: 'high-low', colour: '#f4a6a0' },
+		{ id: 'low-high', colour: '#a6bddb' },
+		{ id: 'not-significant', colour: '#f1f1ef' }
+	],
+	'getis-ord': [
+		{ id: 'hot', colour: '#d7191c' },
+		{ id: 'cold', colour: '#2c7bb6' },
+		{ id: 'not-significant', colour: '#f1f1ef' }
+	]
+};
+
+export class ClusterState {
+	view = $state<MapView>('index');
+	category = $state<CategoryId | null>(null);
+	fdr = $state(false);
+	result = $state.raw<SpatialResult | null>(null);
+	status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
+
+	readonly byCode: ReadonlyMap<string, SpatialValue> = $derived(
+		byKey(this.result?.values ?? [], (v) => v.code)
+	);
+	readonly counts = $derived.by(() => {
+		const out: Record<string, number> = {};
+		for (const v of this.result?.values ?? []) out[v.cluster] = (out[v.cluster] ?? 0) + 1;
+		return out;
+	});
+
+	#controller: AbortController | null = null;
+
+	/** Map class: the position in CLUSTER_CLASSES; −1 (grey) for no data or no neighbours. */
+	classOf(code: string): number {
+		if (this.view === 'index' || !this.result) return -1;
+		const cluster = this.byCode.get(code)?.cluster;
+		return CLUSTER_CLASSES[this.view].findIndex((c) => c.id === cluster);
+	}
+
+	async load(kind: ClusterKind, category: CategoryId, window: { from: string; to: string }, fdr: boolean) {
+		this.#controller?.abort();
+		const controller = new AbortController();
+		this.#controller = controller;
+		this.status = 'loading';
+		try {
+			const query = `category=${category}&from=${window.from}&to=${window.to}&fdr=${fdr}`;
+			const response = await fetch(`/api/analysis/${kind}?${query}`, { signal: controller.signal });
+			if (!response.ok) throw new Error(`${kind} answered ${response.status}`);
+			this.result = (await response.json()) as SpatialResult;
+			this.status = 'ready';
+		} catch (error) {
+			if (controller.signal.aborted) return;
+			console.error(error);
+			this.result = null;
+			this.status = 'error';
+		}
+	}
+
+	destroy() {
+		this.#controller?.abort();
+	}
+}

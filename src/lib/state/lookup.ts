@@ -1,0 +1,13 @@
+/**
+ * Read-only lookups built once per derived value (a new answer from the server): plain Maps,
+ * never mutated afterwards, so they need no Svelte reactivity of their own.
+ */
+
+export function byKey<T>(items: readonly T[], key: (item: T) => string): ReadonlyMap<string, T> {
+	return new Map(items.map((item) => [key(item), item]));
+}
+
+/** Position of each value in `list`. */
+export function positions(list: readonly string[]): ReadonlyMap<string, number> {
+	return new Map(list.map((value, i) => [value, i]));
+}
