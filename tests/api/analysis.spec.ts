@@ -215,6 +215,27 @@ describe('patrol cells', () => {
 		expect((await get('/api/analysis/patrol?category=landmines&area=05', 'narino')).status).toBe(403);
 	});
 
+	it('offers a provider the located issues, areas and frame of its jurisdiction only', async () => {
+		const narino = await get('/api/analysis/patrol-options', 'narino');
+		expect(narino.status).toBe(200);
+		const pointsInNarino = ctx.db
+			.prepare("SELECT count(*) FROM reports WHERE lon IS NOT NULL AND municipality_code LIKE '52%'")
+			.pluck()
+			.get();
+		expect(narino.body.categories).toEqual([
+			{ id: 'landmines', pointReports: pointsInNarino, to: '2020-11' }
+		]);
+		expect(narino.body.areas.map((a: Json) => a.code)).toEqual(['52', '52356', '52001', '52835']);
+		expect(narino.body.bbox).toHaveLength(4);
+		const ipiales = await get('/api/analysis/patrol-options', 'ipiales');
+		expect(ipiales.body.categories).toEqual([]);
+		expect(ipiales.body.areas).toEqual([{ code: '52356', name: 'Ipiales (Nariño)', kind: 'municipality' }]);
+		const planner = await get('/api/analysis/patrol-options', 'planner');
+		expect(planner.body.bbox).toBeNull();
+		expect(planner.body.areas.every((a: Json) => a.kind === 'department')).toBe(true);
+		expect((await get('/api/analysis/patrol-options')).status).toBe(401);
+	});
+
 	it('says when there are too few point reports instead of drawing noise', async () => {
 		const { body } = await get('/api/analysis/patrol?category=landmines', 'ipiales');
 		expect(body).toMatchObject({ pointReports: 0, tooFew: true, cells: [] });

@@ -4,7 +4,7 @@ import { categoryById, type CategoryId } from '$lib/domain/categories';
 import { cellsToGeoJSON } from '$lib/domain/patrol-cells';
 import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
 import { CategoryList, Month } from '../../schemas/query';
-import { patrolView } from '../analysis/patrol';
+import { patrolOptions, patrolView } from '../analysis/patrol';
 import { priorityInputs } from '../analysis/priority-inputs';
 import { spatialStatistic, type SpatialResult } from '../analysis/spatial';
 import { inJurisdiction, jurisdictionFilter } from '../auth/jurisdiction';
@@ -209,6 +209,9 @@ export function analysisRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 				if (!deleted) throw new ApiError(404, 'not_found', `No scenario ${id}`);
 				return c.json({ deleted: id });
 			}
+		)
+		.get('/analysis/patrol-options', access(['admin', 'planner', 'provider'], { jurisdiction: true }), (c) =>
+			c.json(patrolOptions(db, jurisdictionFilter(c.get('user'))))
 		)
 		.get(
 			'/analysis/patrol',
