@@ -10,6 +10,8 @@ declare module 'vitest' {
 		baseURL: string;
 		/** A planner created for the tests in the throwaway database. */
 		planner: { email: string; password: string };
+		/** A security provider whose jurisdiction is Nariño (department 52). */
+		provider: { email: string; password: string };
 	}
 }
 
@@ -28,14 +30,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	}
 	const data = prepareDataDir();
 	const planner = { email: 'planner@e2e.test', password: 'a long e2e password 2026' };
+	const provider = { email: 'narino@e2e.test', password: 'another long e2e password' };
 	try {
 		addUser(data, { ...planner, role: 'planner' });
+		addUser(data, { ...provider, role: 'provider', scope: '52' });
 		const server = await startServer(data.env, { entry: snapshotApp(data) });
 		console.log(
 			`e2e: built app at ${server.baseURL}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`
 		);
 		project.provide('baseURL', server.baseURL);
 		project.provide('planner', planner);
+		project.provide('provider', provider);
 		return async () => {
 			await server.stop();
 			fs.mkdirSync(OUTPUT_DIR, { recursive: true });

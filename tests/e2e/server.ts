@@ -72,9 +72,13 @@ export function prepareDataDir(prefix = 'resiliencia-e2e-', extraEnv: Record<str
 }
 
 /** Creates a user in a prepared data folder with `npm run user:add` (the password on stdin). */
-export function addUser(dataDir: DataDir, user: { email: string; role: string; password: string }): void {
+export function addUser(
+	dataDir: DataDir,
+	user: { email: string; role: string; password: string; scope?: string }
+): void {
 	const script = path.join('scripts', 'user-add.ts');
-	const result = spawnSync(TSX, [script, '--email', user.email, '--role', user.role], {
+	const scope = user.scope ? ['--scope', user.scope] : [];
+	const result = spawnSync(TSX, [script, '--email', user.email, '--role', user.role, ...scope], {
 		cwd: ROOT,
 		encoding: 'utf8',
 		input: `${user.password}\n`,

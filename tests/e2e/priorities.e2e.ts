@@ -1,0 +1,204 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import reference from '../spdep/homicide-2019.expected.json';
+import { saveScreenshot } from './browser';
+import { useApp } from './harness';
+
+/**
+ * Setting priorities on the real data of `npm start` (../shared): the spatial statistics against
+ * R spdep, the planners' index in the browser, and a provider's patrol cells.
+ */
+
+const { open } = useApp();
+
+type SpatialAnswer = {
+	analysed: number;
+	values: {
+		code: string;
+		value: number | null;
+		statistic: number | null;
+		z: number | null;
+		p: number | null;
+		cluster: string;
+	}[];
+};
+
+async function signIn(page: Page, who: { email: string; password: string }, next: string) {
+	await page.goto(`/login?next=${encodeURIComponent(next)}`);
+	// Fill the form once the page is hydrated: hydration resets bound inputs typed into before it.
+	await page.waitForLoadState('networkidle');
+	await page.locator('input[name=email]').fill(who.email);
+	await page.locator('input[name=password]').fill(who.password);
+	await page.locator('button[type=submit]').click();
+	await page.waitForURL((url) => url.pathname === next.split('?')[0]);
+}
+
+/** 1e-9, relative for values above 1 (sums over 1,101 municipalities). */
+function expectClose(actual: number | null, expected: number | null, what: string) {
+	if (expected === null) {
+		expect(actual, what).toBeNull();
+		return;
+	}
+	expect(actual, what).not.toBeNull();
+	expect(Math.abs(actual! - expected), `${what}: ${actual} vs spdep ${expected}`).toBeLessThanOrEqual(
+		1e-9 * Math.max(1, Math.abs(expected))
+	);
+}
+
+describe('Local Moran and Gi* on homicide rates in 2019', () => {
+	it('equal R spdep’s localmoran and localG (tests/spdep) to 1e-9', async () => {
+		const { page } = await open();
+		await signIn(page, inject('planner'), '/prioridades');
+		const query = 'category=homicide&from=2019-01&to=2019-12&measure=rate';
+		const [moran, g] = (await Promise.all(
+			['local-moran', 'getis-ord'].map(async (route) => {
+				const response = await page.request.get(`/api/analysis/${route}?${query}`);
+				expect(response.status()).toBe(200);
+				return response.json();
+			})
+		)) as [SpatialAnswer, SpatialAnswer];
+
+		expect(moran.values).toHaveLength(1122);
+		expect(moran.analysed).toBe(reference.analysed);
+		const analysed = (answer: SpatialAnswer) => answer.values.filter((v) => v.cluster !== 'no-data');
+		const sum = (answer: SpatialAnswer, pick: (v: SpatialAnswer['values'][number]) => number | null) =>
+			analysed(answer).reduce((total, v) => total + (pick(v) ?? 0), 0);
+		expectClose(
+			sum(moran, (v) => v.statistic),
+			reference.sums.Ii,
+			'Σ Ii'
+		);
+		expectClose(
+			sum(moran, (v) => Math.abs(v.statistic!)),
+			reference.sums.absIi,
+			'Σ |Ii|'
+		);
+		expectClose(
+			sum(moran, (v) => v.z),
+			reference.sums.Z,
+			'Σ Z.Ii'
+		);
+		expectClose(
+			sum(g, (v) => v.statistic),
+			reference.sums.G,
+			'Σ G*i'
+		);
+		expectClose(
+			sum(g, (v) => v.z),
+			reference.sums.ZG,
+			'Σ localG'
+		);
+		expectClose(
+			sum(g, (v) => Math.abs(v.z!)),
+			reference.sums.absZG,
+			'Σ |localG|'
+		);
+
+		const moranByCode = new Map(moran.values.map((v) => [v.code, v]));
+		const gByCode = new Map(g.values.map((v) => [v.code, v]));
+		for (const r of reference.sample) {
+			expectClose(moranByCode.get(r.code)!.statistic, r.Ii, `Ii ${r.code}`);
+			expectClose(moranByCode.get(r.code)!.z, r.Z, `Z.Ii ${r.code}`);
+			expectClose(gByCode.get(r.code)!.statistic, r.G, `G*i ${r.code}`);
+			expectClose(gByCode.get(r.code)!.z, r.ZG, `localG ${r.code}`);
+		}
+		// Every significant cluster sits in the quadrant spdep gives (its "pysal" quadrants).
+		const quadrant = (label: string) => label.toLowerCase();
+		for (const r of reference.sample) {
+			const v = moranByCode.get(r.code)!;
+			if (v.cluster !== 'not-significant' && v.cluster !== 'no-neighbours')
+				expect(v.cluster).toBe(quadrant(r.quadrant));
+		}
+	});
+});
+
+describe('the priorities page', () => {
+	it('re-ranks within two frames when a planner moves a weight, and the breakdown adds up to the score', async () => {
+		const { page } = await open();
+		await signIn(page, inject('planner'), '/prioridades');
+		const firstRows = () =>
+			page
+				.locator('[data-testid=ranking] tbody tr td:nth-child(2)')
+				.evaluateAll((cells) => cells.slice(0, 10).map((c) => c.textContent?.trim()));
+		await expect.poll(async () => (await firstRows()).length).toBe(10);
+		const before = await firstRows();
+
+		// Set the homicide weight to 0 and count animation frames until the table shows a new order.
+		const frames = await page.evaluate(async () => {
+			const slider = document.querySelector<HTMLInputElement>('[data-testid="weight-rate:homicide"]')!;
+			const first = () =>
+				document.querySelector('[data-testid=ranking] tbody tr td:nth-child(2)')?.textContent;
+			const was = first();
+			slider.value = '0';
+			slider.dispatchEvent(new Event('input', { bubbles: true }));
+			for (let frame = 1; frame <= 10; frame++) {
+				await new Promise((done) => requestAnimationFrame(done));
+				if (first() !== was) return frame;
+			}
+			return Infinity;
+		});
+		expect(frames).toBeLessThanOrEqual(2);
+		expect(await firstRows()).not.toEqual(before);
+
+		// The top municipality's breakdown: its contributions add up to the index in the table.
+		await page.locator('[data-testid=ranking] tbody tr').first().locator('button').click();
+		const breakdown = page.getByTestId('breakdown');
+		await breakdown.waitFor();
+		const contributions = await breakdown
+			.getByTestId('contribution')
+			.evaluateAll((spans) => spans.map((s) => Number(s.getAttribute('data-value'))));
+		const score = Number(
+			await page
+				.locator('[data-testid=ranking] tbody tr')
+				.first()
+				.getByTestId('score')
+				.getAttribute('data-value')
+		);
+		expect(contributions.length).toBeGreaterThan(3);
+		expect(score).toBeGreaterThan(0);
+		expect(Math.abs(contributions.reduce((a, b) => a + b, 0) - score)).toBeLessThan(1e-9);
+		expect(Number(await breakdown.getByTestId('breakdown-total').getAttribute('data-value'))).toBe(score);
+
+		// The LISA cluster map of the first issue: a legend with counts.
+		await page.getByLabel('Agrupamientos (Moran local)').check();
+		const legend = page.getByTestId('cluster-legend');
+		await expect
+			.poll(() => legend.textContent(), { timeout: 30_000 })
+			.toMatch(/Alto rodeado de altos \(\d+\)/);
+		await saveScreenshot(page, 'priorities-clusters');
+	});
+});
+
+describe('the patrol page', () => {
+	it('shows a provider scoped to Nariño cells in Nariño only, and lets it export them', async () => {
+		const { page } = await open();
+		await signIn(page, inject('provider'), '/patrullaje');
+		const rows = page.locator('[data-testid=patrol-cells] tbody tr');
+		await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(5);
+		await expect.poll(() => page.getByTestId('patrol-no-hours').isVisible()).toBe(true);
+		await saveScreenshot(page, 'patrol-narino');
+
+		const href = await page.getByTestId('patrol-export').getAttribute('href');
+		const exported = await page.request.get(href!);
+		expect(exported.status()).toBe(200);
+		expect(exported.headers()['content-disposition']).toMatch(/attachment; filename="celdas-patrullaje-/);
+		const geojson = (await exported.json()) as {
+			features: { geometry: { coordinates: [number, number][][] } }[];
+		};
+		const cells = Number(await page.getByTestId('patrol-summary').getAttribute('data-cells'));
+		expect(cells).toBeGreaterThan(5);
+		expect(geojson.features).toHaveLength(cells);
+		// Nariño lies within about 0.2°–2.7° N, 79.1°–76.8° W; every hexagon vertex must too.
+		for (const feature of geojson.features) {
+			for (const [lon, lat] of feature.geometry.coordinates[0]!) {
+				expect(lat).toBeGreaterThan(0.1);
+				expect(lat).toBeLessThan(2.8);
+				expect(lon).toBeGreaterThan(-79.3);
+				expect(lon).toBeLessThan(-76.6);
+			}
+		}
+		// Outside the jurisdiction: refused, by the API and by the page.
+		expect((await page.request.get('/api/analysis/patrol?category=landmines&area=05')).status()).toBe(403);
+		expect((await page.request.get('/prioridades')).status()).toBe(403);
+	});
+});
