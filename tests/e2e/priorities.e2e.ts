@@ -159,6 +159,14 @@ describe('the priorities page', () => {
 		expect(Math.abs(contributions.reduce((a, b) => a + b, 0) - score)).toBeLessThan(1e-9);
 		expect(Number(await breakdown.getByTestId('breakdown-total').getAttribute('data-value'))).toBe(score);
 
+		// Its printable brief, under the same weights: the same index, computed on the server.
+		const brief = await page.context().newPage();
+		await brief.goto((await breakdown.getByTestId('brief-link').getAttribute('href'))!);
+		expect(Number(await brief.getByTestId('brief-score').getAttribute('data-value'))).toBeCloseTo(score, 12);
+		await expect.poll(() => brief.getByTestId('trend-chart').count()).toBe(1);
+		await saveScreenshot(brief, 'priorities-brief');
+		await brief.close();
+
 		// The LISA cluster map of the first issue: a legend with counts.
 		await page.getByLabel('Agrupamientos (Moran local)').check();
 		const legend = page.getByTestId('cluster-legend');

@@ -43,7 +43,7 @@ export const load: PageServerLoad = async ({ locals, url, params, fetch }) => {
 	if (detailResponse.status === 404 || detailResponse.status === 400) error(404, 'Municipio no encontrado');
 	if (!inputsResponse.ok) error(inputsResponse.status, 'No se pudieron calcular los indicadores');
 	const inputs = (await inputsResponse.json()) as PriorityInputs;
-	const detail = (await detailResponse.json()) as MunicipalityDetail;
+	const { municipality: detail } = (await detailResponse.json()) as { municipality: MunicipalityDetail };
 	const index = inputs.codes.indexOf(params.code);
 
 	const data = normaliseIndicators(inputs.indicators, inputs.codes.length);
