@@ -8,7 +8,11 @@ import { createResolverFactory } from '../src/lib/server/import/resolvers';
 import { deleteBatch, listBatches } from '../src/lib/server/reports/batches';
 import { SourceFileError } from '../src/lib/server/import/source-file';
 import { importSurveyCsv } from '../src/lib/server/surveys/panel';
-import { importDialoguesCsv } from '../src/lib/server/dialogues/import';
+import {
+	importBookletsCsv,
+	importCommitmentsCsv,
+	importDialoguesCsv
+} from '../src/lib/server/dialogues/import';
 
 const USAGE = `Usage:
   npm run import -- reports FILE --mapping MAPPING [--skip-invalid] [--rejects FILE]
@@ -16,6 +20,8 @@ const USAGE = `Usage:
   npm run import -- delete-batch ID      delete a batch and its reports
   npm run import -- mappings             list the shipped mappings (data/mappings)
   npm run import -- dialogues FILE       dialogues: programme,title,municipality,date,issues,summary
+  npm run import -- booklets FILE        prevention booklets: municipality,problem,steps[,resources][,dialogue]
+  npm run import -- commitments FILE     commitments: dialogue,institution,action[,due_date][,status]
   npm run import -- survey FILE          leaders' survey answers, long CSV:
                                          municipality,respondent,sector,sex,area,wave,question,value
 
@@ -71,6 +77,12 @@ export async function runImportCli(argv: string[]): Promise<number> {
 			console.log(
 				`${result.rows} rows read, ${result.added} dialogues added (those already stored are left as they are).`
 			);
+			return 0;
+		}
+		if (command === 'booklets' || command === 'commitments') {
+			if (!arg) throw new Error(`Give the ${command} file to import.\n${USAGE}`);
+			const result = await (command === 'booklets' ? importBookletsCsv : importCommitmentsCsv)(db, arg);
+			console.log(`${result.rows} rows read, ${result.added} ${command} added.`);
 			return 0;
 		}
 		if (command === 'survey') {

@@ -222,3 +222,160 @@ describe('follow-up and booklets', () => {
 		expect(page.body.commitments).toEqual({ total: 1, shareDone: 1 });
 	});
 });
+
+describe('editing, deleting and Spanish messages', () => {
+	const send = async (method: string, url: string, cookie: string, body?: unknown, language?: string) => {
+		const res = await ctx.api.request(url, {
+			method,
+			headers: {
+				cookie,
+				origin: 'http://localhost',
+				'content-type': 'application/json',
+				...(language ? { 'accept-language': language } : {})
+			},
+			...(body === undefined ? {} : { body: JSON.stringify(body) })
+		});
+		return { status: res.status, body: (await res.json()) as Json };
+	};
+	const base = {
+		programme: 'other',
+		title: 'Mesa de convivencia',
+		municipality: '52356',
+		date: '2022-08-01',
+		issues: ['extortion']
+	};
+
+	it('answers a Spanish caller in Spanish, for our messages and zod’s own', async () => {
+		const { cookie } = await loginAs(ctx.api, 'planner@example.org');
+		const wrong = await send(
+			'POST',
+			'/api/dialogues',
+			cookie!,
+			{ ...base, date: '1/8/2022', programme: 7 },
+			'es-CO'
+		);
+		expect(wrong.status).toBe(400);
+		expect(wrong.body.error.details.date).toBe('AAAA-MM-DD, o AAAA si solo se conoce el año');
+		expect(wrong.body.error.details.programme).toMatch(/^Opción inválida/);
+		const unknown = await send('POST', '/api/dialogues', cookie!, { ...base, municipality: '99999' }, 'es');
+		expect(unknown.body.error.details).toEqual({ municipality: 'ningún municipio tiene el código 99999' });
+	});
+
+	it('edits a dialogue (audited), refuses a wrong edit whole, and deletes it with its commitments', async () => {
+		const { cookie } = await loginAs(ctx.api, 'planner@example.org');
+		const created = await send('POST', '/api/dialogues', cookie!, base);
+		expect(created.status).toBe(201);
+		const id = created.body.id as number;
+		await send('POST', `/api/dialogues/${id}/commitments`, cookie!, {
+			institution: 'Personería',
+			action: 'Mesa mensual'
+		});
+
+		const edited = await send('PUT', `/api/dialogues/${id}`, cookie!, {
+			...base,
+			title: 'Mesa de convivencia de Ipiales',
+			issues: ['extortion', 'homicide']
+		});
+		expect(edited.status).toBe(200);
+		const stored = (await get('/api/dialogues?municipality=52356', cookie!)).body.dialogues[0];
+		expect(stored).toMatchObject({
+			title: 'Mesa de convivencia de Ipiales',
+			issues: ['extortion', 'homicide']
+		});
+
+		const bad = await send('PUT', `/api/dialogues/${id}`, cookie!, {
+			...base,
+			title: 'x',
+			date: '2022-02-30'
+		});
+		expect(bad.status).toBe(400);
+		expect(Object.keys(bad.body.error.details).sort()).toEqual(['date', 'title']);
+		expect((await get('/api/dialogues?municipality=52356', cookie!)).body.dialogues[0].title).toBe(
+			'Mesa de convivencia de Ipiales'
+		);
+		expect((await send('PUT', '/api/dialogues/999999', cookie!, base)).status).toBe(404);
+
+		expect((await send('DELETE', `/api/dialogues/${id}`, cookie!)).status).toBe(200);
+		expect((await get('/api/dialogues?municipality=52356', cookie!)).body.dialogues).toEqual([]);
+		expect(ctx.db.prepare('SELECT count(*) AS n FROM commitments WHERE dialogue_id = ?').get(id)).toEqual({
+			n: 0
+		});
+		expect((await send('DELETE', `/api/dialogues/${id}`, cookie!)).status).toBe(404);
+		const actions = ctx.db
+			.prepare('SELECT action FROM audit_log WHERE target = ? ORDER BY id')
+			.pluck()
+			.all(`dialogue:${id}`);
+		expect(actions).toEqual(['dialogues.create', 'dialogues.update', 'dialogues.delete']);
+	});
+});
+
+describe('importing booklets and commitments from CSV', () => {
+	it('stores each file whole or not at all, checking municipalities and dialogues', async () => {
+		const fs = await import('node:fs');
+		const path = await import('node:path');
+		const { importBookletsCsv, importCommitmentsCsv } = await import('../../src/lib/server/dialogues/import');
+		const dialogue = (
+			ctx.db.prepare("SELECT id FROM dialogues WHERE municipality_code = '52835'").get() as { id: number }
+		).id;
+		const write = (name: string, lines: string[]) => {
+			const file = path.join(ctx.dir, name);
+			fs.writeFileSync(file, lines.join('\n'));
+			return file;
+		};
+		const count = (table: string) => ctx.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+		const [booklets, commitments] = [count('booklets'), count('commitments')];
+
+		const badBooklets = write('booklets-bad.csv', [
+			'municipality,problem,steps,resources,dialogue',
+			'52835,Microtráfico cerca de colegios,Rutas seguras;Padres vigías,,' + dialogue,
+			'99999,Extorsión,Denunciar al 165,,',
+			'52001,Reclutamiento,,,',
+			'52001,Minas,Señalizar caminos,,424242'
+		]);
+		const rejected = (await importBookletsCsv(ctx.db, badBooklets).catch((e: unknown) => e)) as {
+			problems: unknown[];
+		};
+		expect(rejected.problems).toEqual([
+			{ row: 3, column: 'municipality', reason: 'no municipality has the code 99999' },
+			{ row: 4, column: 'steps', reason: 'at least one prevention step' },
+			{ row: 5, column: 'dialogue', reason: 'no dialogue has the id 424242' }
+		]);
+		expect(count('booklets')).toBe(booklets);
+		const goodBooklets = write('booklets.csv', [
+			'municipality,problem,steps',
+			'52835,Microtráfico cerca de colegios,Rutas seguras; Padres vigías'
+		]);
+		expect(await importBookletsCsv(ctx.db, goodBooklets)).toEqual({ rows: 1, added: 1 });
+		expect(
+			ctx.db
+				.prepare("SELECT steps FROM booklets WHERE problem = 'Microtráfico cerca de colegios'")
+				.pluck()
+				.get()
+		).toBe('["Rutas seguras","Padres vigías"]');
+
+		const badCommitments = write('commitments-bad.csv', [
+			'dialogue,institution,action,due_date,status',
+			`${dialogue},Alcaldía,Alumbrado en la vereda,2022-09-30,in_progress`,
+			`abc,Policía,Patrullaje,,`,
+			`${dialogue},Fiscalía,Jornada de denuncia,30/09/2022,`,
+			`${dialogue},Ejército,Desminado,,overdue`
+		]);
+		const refused = (await importCommitmentsCsv(ctx.db, badCommitments).catch((e: unknown) => e)) as {
+			problems: { row: number; column: string }[];
+		};
+		expect(refused.problems.map((p) => [p.row, p.column])).toEqual([
+			[3, 'dialogue'],
+			[4, 'dueDate'],
+			[5, 'status']
+		]);
+		expect(count('commitments')).toBe(commitments);
+		const missingColumn = write('commitments-columns.csv', ['dialogue,action', `${dialogue},Algo`]);
+		await expect(importCommitmentsCsv(ctx.db, missingColumn)).rejects.toThrow(/no column "institution"/);
+		const goodCommitments = write('commitments.csv', [
+			'dialogue,institution,action,due_date',
+			`${dialogue},Alcaldía,Alumbrado en la vereda,2022-09-30`
+		]);
+		expect(await importCommitmentsCsv(ctx.db, goodCommitments)).toEqual({ rows: 1, added: 1 });
+		expect(count('commitments')).toBe(commitments + 1);
+	});
+});

@@ -1,8 +1,9 @@
 import type { Layer } from '@deck.gl/core';
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
-import { GeoJsonLayer, ScatterplotLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Feature, MultiLineString } from 'geojson';
 import type { MunicipalityFeature } from '$lib/state/atlas.svelte';
+import type { ClusteredMark } from './dialogue-clusters';
 import type { RGBA } from './palette';
 
 /**
@@ -30,8 +31,11 @@ export type MapLayerInput = {
 	classKey?: unknown;
 	/** Point reports per H3 cell (restricted roles, close zoom), drawn above the choropleth. */
 	hexagons?: { h3: string; count: number }[];
-	/** Dialogues: at their place when public (filled), else at the municipality's point (ring). */
-	dialogues?: { position: [number, number]; exact: boolean }[];
+	/**
+	 * Dialogues: at their place when public (filled), else at the municipality's point (ring);
+	 * grouped at low zoom, a group drawn larger with its count (src/lib/map/dialogue-clusters.ts).
+	 */
+	dialogues?: ClusteredMark[];
 };
 
 // Thin mid-grey borders: darker than the palest class and lighter than the darkest, so they
@@ -130,18 +134,34 @@ export function buildMapLayers(input: MapLayerInput): Layer[] {
 	}
 	if (input.dialogues && input.dialogues.length > 0) {
 		layers.push(
-			new ScatterplotLayer<{ position: [number, number]; exact: boolean }>({
+			new ScatterplotLayer<ClusteredMark>({
 				id: 'dialogues',
 				data: input.dialogues,
 				getPosition: (d) => d.position,
 				radiusUnits: 'pixels',
-				getRadius: 7,
+				getRadius: (d) => (d.count > 1 ? 9 + 3 * Math.sqrt(d.count) : 7),
 				stroked: true,
 				lineWidthUnits: 'pixels',
 				getLineWidth: 2.5,
 				// Municipality-level entries are rings: the meeting place is not known or not public.
-				getFillColor: (d) => (d.exact ? [0, 109, 119, 230] : [255, 255, 255, 200]),
-				getLineColor: [0, 109, 119, 255],
+				getFillColor: (d) =>
+					d.count > 1 ? [0, 109, 119, 230] : d.exact ? [0, 109, 119, 230] : [255, 255, 255, 200],
+				getLineColor: (d) => (d.count > 1 ? [255, 255, 255, 255] : [0, 109, 119, 255]),
+				pickable: false
+			}),
+			new TextLayer<ClusteredMark>({
+				id: 'dialogue-counts',
+				data: input.dialogues.filter((d) => d.count > 1),
+				getPosition: (d) => d.position,
+				getText: (d) => String(d.count),
+				getSize: 13,
+				getColor: [255, 255, 255, 255],
+				fontWeight: 700,
+				// The system's sans-serif: no web font is fetched.
+				fontFamily: 'system-ui, sans-serif',
+				characterSet: '0123456789',
+				getTextAnchor: 'middle',
+				getAlignmentBaseline: 'center',
 				pickable: false
 			})
 		);

@@ -3,6 +3,12 @@ import { CategoryId } from '$lib/domain/categories';
 
 /** A dialogue as the form and the API take it: the same schema validates both ends. */
 
+/** A YYYY-MM-DD that names a day of the calendar (Date.parse takes 2022-02-30 for 2 March). */
+function isRealDate(text: string): boolean {
+	const time = Date.parse(`${text}T00:00:00Z`);
+	return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === text;
+}
+
 const Count = z.number().int().min(0).max(100_000).nullable().default(null);
 
 export const DialogueInput = z
@@ -13,7 +19,7 @@ export const DialogueInput = z
 		date: z
 			.string()
 			.regex(/^\d{4}(-\d{2}-\d{2})?$/, 'YYYY-MM-DD, or YYYY when only the year is known')
-			.refine((d) => d.length === 4 || !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a real date')
+			.refine((d) => d.length === 4 || isRealDate(d), 'not a real date')
 			.refine((d) => {
 				const y = Number(d.slice(0, 4));
 				return y >= 1990 && y <= 2100;
@@ -39,7 +45,7 @@ export const CommitmentInput = z
 		dueDate: z
 			.string()
 			.regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
-			.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a real date')
+			.refine(isRealDate, 'not a real date')
 			.nullable()
 			.default(null),
 		status: z.enum(['open', 'in_progress', 'done']).default('open')
@@ -66,14 +72,4 @@ export const BookletInput = z
 	.strict();
 export type BookletInput = z.infer<typeof BookletInput>;
 
-/** Zod issues as `{ field: message }` for the form (first message per field). */
-export function fieldErrors(
-	issues: readonly { path: readonly PropertyKey[]; message: string }[]
-): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const issue of issues) {
-		const field = issue.path.map(String).join('.') || 'form';
-		out[field] ??= issue.message;
-	}
-	return out;
-}
+export { fieldErrors } from './validation';

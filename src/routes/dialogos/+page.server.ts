@@ -16,8 +16,12 @@ export const load: PageServerLoad = async ({ locals, url, fetch }) => {
 			dialogues as {
 				dialogues: {
 					id: number;
+					programme: 'resilience-dialogues' | 'citizen-security-dialogues' | 'other';
 					title: string;
 					year: number;
+					date: string | null;
+					issues: string[];
+					summary?: string | null;
 					municipality: { code: string; name: string };
 				}[];
 			}

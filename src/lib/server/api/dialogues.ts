@@ -1,24 +1,19 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { CATEGORIES, categoryById, isCategoryId } from '$lib/domain/categories';
 import { commitmentStatus, shareDone, type StoredStatus } from '$lib/domain/commitments';
 import { discloseCount, isSensitiveCategory } from '$lib/domain/disclosure';
-import {
-	BookletInput,
-	CommitmentInput,
-	CommitmentUpdate,
-	DialogueInput,
-	fieldErrors
-} from '../../schemas/dialogues';
+import { BookletInput, CommitmentInput, CommitmentUpdate, DialogueInput } from '../../schemas/dialogues';
 import { MunicipalityCode } from '../../schemas/municipality';
 import { audit } from '../auth/audit';
 import { csvLine } from '$lib/domain/csv';
 import { PROGRAMMES } from '../dialogues/seed';
-import { insertDialogue } from '../dialogues/store';
+import { insertBooklet, insertCommitment, insertDialogue, updateDialogue } from '../dialogues/store';
 import type { StatsService } from '../stats/stats';
 import { lastWholeYear, monthIndex } from '$lib/domain/monthly-cube';
 import { access, clientIp, jurisdictionFilter } from './access';
 import type { ApiDeps } from './deps';
+import { parseInput, requestLocale, unknownMunicipalityMessage } from '$lib/schemas/validation';
 import type { AppEnv } from './env';
 import { ApiError } from './errors';
 import { validate } from './validate';
@@ -87,30 +82,32 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 	});
 
 	/** A 400 naming the field, as the form shows it, for a well-formed but unknown code. */
-	const assertKnownMunicipality = (code: string) => {
+	const assertKnownMunicipality = (code: string, c: Context<AppEnv>) => {
 		if (db.prepare('SELECT 1 FROM municipalities WHERE code = ?').get(code)) return;
-		const message = `no municipality has the code ${code}`;
+		const message = unknownMunicipalityMessage(code, requestLocale(c.req.header('accept-language')));
 		throw new ApiError(400, 'invalid_request', `municipality: ${message}`, { municipality: message });
 	};
 
-	/** Body validation that answers `details: { field: message }` for the form. */
-	const body = async <T>(c: { req: { json: () => Promise<unknown> } }, schema: z.ZodType<T>): Promise<T> => {
+	/**
+	 * Body validation that answers `details: { field: message }` for the form, in the caller's
+	 * language (Accept-Language: es → Spanish), with the schema the form itself checks first.
+	 */
+	const body = async <T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<T> => {
 		let json: unknown;
 		try {
 			json = await c.req.json();
 		} catch {
 			throw new ApiError(400, 'invalid_request', 'The body is not JSON');
 		}
-		const parsed = schema.safeParse(json);
+		const parsed = parseInput(schema, json, requestLocale(c.req.header('accept-language')));
 		if (!parsed.success) {
-			const details = fieldErrors(parsed.error.issues);
 			throw new ApiError(
 				400,
 				'invalid_request',
-				Object.entries(details)
+				Object.entries(parsed.errors)
 					.map(([f, m]) => `${f}: ${m}`)
 					.join('; '),
-				details
+				parsed.errors
 			);
 		}
 		return parsed.data;
@@ -145,7 +142,7 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 		.get('/programmes', access('public'), (c) => c.json({ programmes: PROGRAMMES }))
 		.post('/dialogues', access(['admin', 'planner']), async (c) => {
 			const input = await body(c, DialogueInput);
-			assertKnownMunicipality(input.municipality);
+			assertKnownMunicipality(input.municipality, c);
 			const id = db.transaction(() => {
 				const created = insertDialogue(db, { ...input, year: Number(input.date.slice(0, 4)) }, 'resiliencia');
 				if (created === null) {
@@ -166,6 +163,61 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 			})();
 			return c.json({ id }, 201);
 		})
+		.put(
+			'/dialogues/:id',
+			access(['admin', 'planner']),
+			validate('param', z.object({ id: z.coerce.number().int().positive() })),
+			async (c) => {
+				const { id } = c.req.valid('param');
+				const input = await body(c, DialogueInput);
+				assertKnownMunicipality(input.municipality, c);
+				db.transaction(() => {
+					let updated: boolean;
+					try {
+						updated = updateDialogue(db, id, { ...input, year: Number(input.date.slice(0, 4)) });
+					} catch (error) {
+						if (String(error).includes('UNIQUE'))
+							throw new ApiError(
+								409,
+								'conflict',
+								'Another dialogue with this programme, municipality, year and title is already stored'
+							);
+						throw error;
+					}
+					if (!updated) throw new ApiError(404, 'not_found', `No dialogue ${id}`);
+					audit(db, {
+						actor: c.get('user'),
+						action: 'dialogues.update',
+						target: `dialogue:${id}`,
+						details: { municipality: input.municipality },
+						ip: clientIp(c)
+					});
+				})();
+				return c.json({ id });
+			}
+		)
+		.delete(
+			'/dialogues/:id',
+			access(['admin', 'planner'], { note: 'its commitments go with it; its booklets stay, unlinked' }),
+			validate('param', z.object({ id: z.coerce.number().int().positive() })),
+			(c) => {
+				const { id } = c.req.valid('param');
+				db.transaction(() => {
+					const row = db
+						.prepare('DELETE FROM dialogues WHERE id = ? RETURNING title, municipality_code AS code')
+						.get(id) as { title: string; code: string } | undefined;
+					if (!row) throw new ApiError(404, 'not_found', `No dialogue ${id}`);
+					audit(db, {
+						actor: c.get('user'),
+						action: 'dialogues.delete',
+						target: `dialogue:${id}`,
+						details: { title: row.title, municipality: row.code },
+						ip: clientIp(c)
+					});
+				})();
+				return c.json({ deleted: id });
+			}
+		)
 		.post(
 			'/dialogues/:id/commitments',
 			access(['admin', 'planner']),
@@ -175,13 +227,7 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 				const input = await body(c, CommitmentInput);
 				if (!db.prepare('SELECT 1 FROM dialogues WHERE id = ?').get(id))
 					throw new ApiError(404, 'not_found', `No dialogue ${id}`);
-				const created = Number(
-					db
-						.prepare(
-							'INSERT INTO commitments (dialogue_id, institution, action, due_date, status) VALUES (?, ?, ?, ?, ?)'
-						)
-						.run(id, input.institution, input.action, input.dueDate, input.status).lastInsertRowid
-				);
+				const created = insertCommitment(db, id, input);
 				audit(db, {
 					actor: c.get('user'),
 					action: 'commitments.create',
@@ -226,20 +272,8 @@ export function dialogueRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 		)
 		.post('/booklets', access(['admin', 'planner']), async (c) => {
 			const input = await body(c, BookletInput);
-			assertKnownMunicipality(input.municipality);
-			const id = Number(
-				db
-					.prepare(
-						'INSERT INTO booklets (dialogue_id, municipality_code, problem, steps, resources) VALUES (?, ?, ?, ?, ?)'
-					)
-					.run(
-						input.dialogueId,
-						input.municipality,
-						input.problem,
-						JSON.stringify(input.steps),
-						input.resources
-					).lastInsertRowid
-			);
+			assertKnownMunicipality(input.municipality, c);
+			const id = insertBooklet(db, input);
 			audit(db, {
 				actor: c.get('user'),
 				action: 'booklets.create',

@@ -1,4 +1,4 @@
-import type { DialogueInput } from '$lib/schemas/dialogues';
+import type { BookletInput, CommitmentInput, DialogueInput } from '$lib/schemas/dialogues';
 import type { DB } from '../db/connection';
 import { statement } from '../db/statements';
 
@@ -38,4 +38,54 @@ export function insertDialogue(db: DB, d: NewDialogue, source: string): number |
 	const issue = statement(db, 'INSERT INTO dialogue_issues (dialogue_id, category, rank) VALUES (?, ?, ?)');
 	d.issues.forEach((category, rank) => issue.run(row.id, category, rank + 1));
 	return row.id;
+}
+
+/** Replaces a dialogue's fields and issues (in the caller's transaction); false when there is no such dialogue. */
+export function updateDialogue(db: DB, id: number, d: NewDialogue): boolean {
+	const changed = statement(
+		db,
+		`UPDATE dialogues SET programme = ?, title = ?, municipality_code = ?, lon = ?, lat = ?, place_sensitive = ?,
+			date = ?, year = ?, participants_community = ?, participants_institutions = ?,
+			participants_public_force = ?, participants_women = ?, participants_men = ?, summary = ?
+		 WHERE id = ?`
+	).run(
+		d.programme,
+		d.title,
+		d.municipality,
+		d.place?.lon ?? null,
+		d.place?.lat ?? null,
+		d.placeSensitive ? 1 : 0,
+		d.date,
+		d.year,
+		d.participants.community,
+		d.participants.institutions,
+		d.participants.publicForce,
+		d.participants.women,
+		d.participants.men,
+		d.summary,
+		id
+	).changes;
+	if (changed === 0) return false;
+	statement(db, 'DELETE FROM dialogue_issues WHERE dialogue_id = ?').run(id);
+	const issue = statement(db, 'INSERT INTO dialogue_issues (dialogue_id, category, rank) VALUES (?, ?, ?)');
+	d.issues.forEach((category, rank) => issue.run(id, category, rank + 1));
+	return true;
+}
+
+export function insertBooklet(db: DB, b: BookletInput): number {
+	return Number(
+		statement(
+			db,
+			'INSERT INTO booklets (dialogue_id, municipality_code, problem, steps, resources) VALUES (?, ?, ?, ?, ?)'
+		).run(b.dialogueId, b.municipality, b.problem, JSON.stringify(b.steps), b.resources).lastInsertRowid
+	);
+}
+
+export function insertCommitment(db: DB, dialogueId: number, c: CommitmentInput): number {
+	return Number(
+		statement(
+			db,
+			'INSERT INTO commitments (dialogue_id, institution, action, due_date, status) VALUES (?, ?, ?, ?, ?)'
+		).run(dialogueId, c.institution, c.action, c.dueDate, c.status).lastInsertRowid
+	);
 }
