@@ -1,4 +1,5 @@
 import type { CategoryId } from '$lib/domain/categories';
+import type { SpatialResult, SpatialStatistic, SpatialValue } from '$lib/schemas/analysis';
 import { byKey } from './lookup';
 
 /**
@@ -7,28 +8,8 @@ import { byKey } from './lookup';
  * GET /api/analysis/local-moran | getis-ord. The map colours by cluster class.
  */
 
-export type ClusterKind = 'local-moran' | 'getis-ord';
+export type ClusterKind = SpatialStatistic;
 export type MapView = 'index' | ClusterKind;
-
-export type SpatialValue = {
-	code: string;
-	value: number | null;
-	statistic: number | null;
-	z: number | null;
-	p: number | null;
-	cluster: string;
-};
-
-export type SpatialResult = {
-	statistic: ClusterKind;
-	window: { from: string; to: string };
-	permutations: number;
-	seed: number;
-	fdr: boolean;
-	alpha: number;
-	analysed: number;
-	values: SpatialValue[];
-};
 
 /** Legend classes in order, and their colours (GeoDa's conventional LISA and hot-spot colours). */
 export const CLUSTER_CLASSES: Record<ClusterKind, { id: string; colour: string }[]> = {

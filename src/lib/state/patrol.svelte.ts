@@ -1,33 +1,9 @@
+import type { PatrolOptions, PatrolResult } from '$lib/schemas/analysis';
 /**
  * The providers' patrol view: the choice of issues, weights, area, cell size, half-life and
  * window, and the cells the API answers for it (GET /api/analysis/patrol). The same query,
  * as `patrol.geojson`, is the export link.
  */
-
-export type PatrolCell = {
-	h3: string;
-	score: number;
-	count: number;
-	reports: number;
-	recent: number;
-	before: number;
-	mainCategories: { category: string; count: number }[];
-};
-
-export type PatrolResult = {
-	pointReports: number;
-	tooFew: boolean;
-	cells: PatrolCell[];
-	weekdays: number[] | null;
-	hours: null;
-	window: { to: string };
-};
-
-export type PatrolOptions = {
-	categories: { id: string; pointReports: number; to: string }[];
-	areas: { code: string; name: string; kind: 'department' | 'municipality' }[];
-	bbox: [number, number, number, number] | null;
-};
 
 /** Average H3 hexagon area (km²) by resolution, from the H3 documentation's table. */
 export const H3_AREA_KM2: Record<number, number> = { 5: 252.9, 6: 36.13, 7: 5.161, 8: 0.7373, 9: 0.1053 };

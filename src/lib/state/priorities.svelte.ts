@@ -1,11 +1,11 @@
 import type { CategoryId } from '$lib/domain/categories';
+import type { PriorityInputs } from '$lib/schemas/analysis';
 import { positions } from './lookup';
 import {
 	normaliseIndicators,
 	priorityScores,
 	rankIntervals,
 	underReportingFlags,
-	type Indicator,
 	type RankIntervals,
 	type Weights
 } from '$lib/domain/priority-index';
@@ -16,21 +16,6 @@ import {
  * moves the ranking and the map in the same frame. Rank intervals (200 re-rankings) wait until
  * the sliders have been still for a moment.
  */
-
-export type PriorityInputs = {
-	codes: string[];
-	names: string[];
-	departments: string[];
-	window: { from: string; to: string };
-	surveyWave: string | null;
-	surveyDemo: boolean;
-	indicators: Indicator[];
-	lens: {
-		reportRate: (number | null)[];
-		trustPolice: (number | null)[];
-		trustProsecutors: (number | null)[];
-	};
-};
 
 export type Preset = {
 	id: string;

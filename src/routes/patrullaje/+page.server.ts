@@ -1,6 +1,6 @@
 import { requirePageRole } from '$lib/server/auth/guard';
 import { mapPageData } from '$lib/server/map-page';
-import type { PatrolOptions } from '$lib/state/patrol.svelte';
+import type { PatrolOptions } from '$lib/schemas/analysis';
 import type { PageServerLoad } from './$types';
 
 /** Patrol priorities for security providers (their jurisdiction only), planners and admins. */

@@ -1,10 +1,5 @@
-import {
-	MIN_POINT_REPORTS,
-	patrolCells,
-	weekdayPattern,
-	type PatrolCell,
-	type PointReport
-} from '$lib/domain/patrol-cells';
+import { MIN_POINT_REPORTS, patrolCells, weekdayPattern, type PointReport } from '$lib/domain/patrol-cells';
+import type { PatrolOptions, PatrolResult } from '$lib/schemas/analysis';
 import { jurisdictionParams, type JurisdictionFilter } from '../auth/jurisdiction';
 import type { DB } from '../db/connection';
 import { statement } from '../db/statements';
@@ -24,18 +19,6 @@ export type PatrolQuery = {
 	halfLifeDays: number;
 	/** A department (2 digits) or municipality (5 digits) inside the jurisdiction, or null. */
 	area: string | null;
-};
-
-export type PatrolResult = {
-	/** Point reports used, and whether they were too few to draw cells. */
-	pointReports: number;
-	tooFew: boolean;
-	cells: PatrolCell[];
-	/** Monday first; null when no report gives its day. */
-	weekdays: number[] | null;
-	/** No source gives the hour of a report yet; kept in the answer so the view can say so. */
-	hours: null;
-	window: { to: string };
 };
 
 const DAY_MS = 86_400_000;
@@ -98,15 +81,6 @@ export function patrolView(db: DB, filter: JurisdictionFilter | null, query: Pat
 		window: { to: query.to }
 	};
 }
-
-export type PatrolOptions = {
-	/** Categories with located reports inside the jurisdiction, and the last month of each. */
-	categories: { id: string; pointReports: number; to: string }[];
-	/** Areas the view can narrow to: departments (whole ones only) and municipalities. */
-	areas: { code: string; name: string; kind: 'department' | 'municipality' }[];
-	/** The jurisdiction's bounding box, to frame the map: [west, south, east, north], or null. */
-	bbox: [number, number, number, number] | null;
-};
 
 /** What the patrol view can be asked for, inside the caller's jurisdiction. */
 export function patrolOptions(db: DB, filter: JurisdictionFilter | null): PatrolOptions {

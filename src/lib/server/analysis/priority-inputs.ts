@@ -1,3 +1,4 @@
+import type { PriorityInputs } from '$lib/schemas/analysis';
 import { categoryById, type CategoryId } from '$lib/domain/categories';
 import { commitmentStatus, type StoredStatus } from '$lib/domain/commitments';
 import { monthLabel } from '$lib/domain/monthly-cube';
@@ -13,24 +14,6 @@ import { municipalityEstimates } from '../surveys/estimates';
  * slider needs no request. Inputs that have not landed (no survey wave, no dialogues) come back as
  * nulls and the index skips them.
  */
-
-export type PriorityInputs = {
-	codes: string[];
-	names: string[];
-	departments: string[];
-	window: { from: string; to: string };
-	/** The survey wave the trust and safety indicators come from (the latest up to `to`). */
-	surveyWave: string | null;
-	surveyDemo: boolean;
-	indicators: Indicator[];
-	/** Crude rate of all the chosen categories together, and trust in police and prosecutors: the
-	 * inputs of the under-reporting lens. */
-	lens: {
-		reportRate: (number | null)[];
-		trustPolice: (number | null)[];
-		trustProsecutors: (number | null)[];
-	};
-};
 
 export const WINDOW_MONTHS = 12;
 

@@ -9,6 +9,7 @@ import {
 	moranClusters,
 	rowStandardisedWeights
 } from '$lib/domain/spatial-autocorrelation';
+import type { SpatialResult, SpatialValue } from '$lib/schemas/analysis';
 import type { DB } from '../db/connection';
 import { statement } from '../db/statements';
 import type { StatsService } from '../stats/stats';
@@ -30,30 +31,6 @@ export type SpatialQuery = {
 	seed: number;
 	fdr: boolean;
 	alpha: number;
-};
-
-export type SpatialValue = {
-	code: string;
-	/** The value analysed (per 100,000 inhabitants). */
-	value: number | null;
-	statistic: number | null;
-	z: number | null;
-	/** Pseudo p-value from conditional permutations (adjusted when `fdr`). */
-	p: number | null;
-	cluster: string;
-};
-
-export type SpatialResult = {
-	statistic: 'local-moran' | 'getis-ord';
-	window: { from: string; to: string };
-	measure: SpatialQuery['measure'];
-	permutations: number;
-	seed: number;
-	fdr: boolean;
-	alpha: number;
-	/** Municipalities analysed (with a value) and those left out for want of one. */
-	analysed: number;
-	values: SpatialValue[];
 };
 
 /** Queen neighbour lists over `codes`, by index; municipalities outside `codes` are ignored. */

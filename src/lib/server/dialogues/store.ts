@@ -5,6 +5,32 @@ import { statement } from '../db/statements';
 /** A dialogue to store: the form's fields, with the date optional (seed facts know the year only). */
 export type NewDialogue = Omit<DialogueInput, 'date'> & { date: string | null; year: number };
 
+/** The stored columns of a dialogue, in the order both statements below list them. */
+function fieldValues(d: NewDialogue) {
+	return [
+		d.programme,
+		d.title,
+		d.municipality,
+		d.place?.lon ?? null,
+		d.place?.lat ?? null,
+		d.placeSensitive ? 1 : 0,
+		d.date,
+		d.year,
+		d.participants.community,
+		d.participants.institutions,
+		d.participants.publicForce,
+		d.participants.women,
+		d.participants.men,
+		d.summary
+	];
+}
+
+/** Its issues, ranked in the order given (the first is the main one). */
+function storeIssues(db: DB, id: number, issues: readonly string[]): void {
+	const issue = statement(db, 'INSERT INTO dialogue_issues (dialogue_id, category, rank) VALUES (?, ?, ?)');
+	issues.forEach((category, rank) => issue.run(id, category, rank + 1));
+}
+
 /**
  * Stores a dialogue with its issues (in the caller's transaction). Returns its id, or null when the
  * same programme, municipality, year and title is already stored: seeding and imports run again
@@ -17,26 +43,9 @@ export function insertDialogue(db: DB, d: NewDialogue, source: string): number |
 			participants_community, participants_institutions, participants_public_force, participants_women,
 			participants_men, summary, source)
 		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`
-	).get(
-		d.programme,
-		d.title,
-		d.municipality,
-		d.place?.lon ?? null,
-		d.place?.lat ?? null,
-		d.placeSensitive ? 1 : 0,
-		d.date,
-		d.year,
-		d.participants.community,
-		d.participants.institutions,
-		d.participants.publicForce,
-		d.participants.women,
-		d.participants.men,
-		d.summary,
-		source
-	) as { id: number } | undefined;
+	).get(...fieldValues(d), source) as { id: number } | undefined;
 	if (!row) return null;
-	const issue = statement(db, 'INSERT INTO dialogue_issues (dialogue_id, category, rank) VALUES (?, ?, ?)');
-	d.issues.forEach((category, rank) => issue.run(row.id, category, rank + 1));
+	storeIssues(db, row.id, d.issues);
 	return row.id;
 }
 
@@ -48,27 +57,10 @@ export function updateDialogue(db: DB, id: number, d: NewDialogue): boolean {
 			date = ?, year = ?, participants_community = ?, participants_institutions = ?,
 			participants_public_force = ?, participants_women = ?, participants_men = ?, summary = ?
 		 WHERE id = ?`
-	).run(
-		d.programme,
-		d.title,
-		d.municipality,
-		d.place?.lon ?? null,
-		d.place?.lat ?? null,
-		d.placeSensitive ? 1 : 0,
-		d.date,
-		d.year,
-		d.participants.community,
-		d.participants.institutions,
-		d.participants.publicForce,
-		d.participants.women,
-		d.participants.men,
-		d.summary,
-		id
-	).changes;
+	).run(...fieldValues(d), id).changes;
 	if (changed === 0) return false;
 	statement(db, 'DELETE FROM dialogue_issues WHERE dialogue_id = ?').run(id);
-	const issue = statement(db, 'INSERT INTO dialogue_issues (dialogue_id, category, rank) VALUES (?, ?, ?)');
-	d.issues.forEach((category, rank) => issue.run(id, category, rank + 1));
+	storeIssues(db, id, d.issues);
 	return true;
 }
 

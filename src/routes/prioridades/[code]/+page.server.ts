@@ -11,7 +11,7 @@ import {
 import { requirePageRole } from '$lib/server/auth/guard';
 import { mapPageData } from '$lib/server/map-page';
 import type { MunicipalityDetail } from '$lib/schemas/municipality';
-import type { PriorityInputs } from '$lib/state/priorities.svelte';
+import type { PriorityInputs } from '$lib/schemas/analysis';
 import type { PageServerLoad } from './$types';
 
 /**
