@@ -379,3 +379,44 @@ describe('importing booklets and commitments from CSV', () => {
 		expect(count('commitments')).toBe(commitments + 1);
 	});
 });
+
+describe('uploading dialogue tables from the browser', () => {
+	it('imports commitments through the upload job, rejects a bad file whole, and audits it', async () => {
+		const { cookie } = await loginAs(ctx.api, 'planner@example.org');
+		const dialogue = ctx.db
+			.prepare("SELECT id FROM dialogues WHERE municipality_code = '52835'")
+			.pluck()
+			.get();
+		const upload = async (lines: string[]) => {
+			const res = await ctx.api.request('/api/imports?mapping=commitments&fileName=c.csv', {
+				method: 'POST',
+				headers: { cookie: cookie!, origin: 'http://localhost' },
+				body: lines.join('\n')
+			});
+			expect(res.status).toBe(202);
+			let job = ((await res.json()) as Json).job;
+			for (let i = 0; i < 100 && (job.status === 'queued' || job.status === 'running'); i++) {
+				await new Promise((r) => setTimeout(r, 20));
+				job = (await get(`/api/imports/jobs/${job.id}`, cookie!)).body.job;
+			}
+			return job;
+		};
+		const before = ctx.db.prepare('SELECT count(*) FROM commitments').pluck().get() as number;
+		const rejected = await upload([
+			'dialogue,institution,action',
+			`${dialogue},Gobernación,Casa de la juventud`,
+			`${dialogue},,Sin institución`
+		]);
+		expect(rejected.status).toBe('rejected');
+		expect(rejected.error.problems).toEqual([{ row: 3, column: 'institution', reason: expect.any(String) }]);
+		expect(ctx.db.prepare('SELECT count(*) FROM commitments').pluck().get()).toBe(before);
+
+		const done = await upload(['dialogue,institution,action', `${dialogue},Gobernación,Casa de la juventud`]);
+		expect(done.status).toBe('done');
+		expect(done.result).toEqual({ table: 'commitments', stored: 1, rowsRead: 1 });
+		expect(ctx.db.prepare('SELECT count(*) FROM commitments').pluck().get()).toBe(before + 1);
+		expect(
+			ctx.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'commitments.import'").pluck().get()
+		).toBe(1);
+	});
+});

@@ -159,7 +159,7 @@ describe('the survey upload', () => {
 			job = (await get(`/api/imports/jobs/${job.id}`, cookie)).body.job;
 		}
 		expect(job.status).toBe('done');
-		expect(job.result).toEqual({ answers: 1, rowsRead: 1 });
+		expect(job.result).toEqual({ table: 'survey', stored: 1, rowsRead: 1 });
 	});
 });
 

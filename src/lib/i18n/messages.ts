@@ -212,9 +212,17 @@ const es = {
 	'imports.batch.confirm': '¿Eliminar el lote #{batch} y sus {reports} reportes?',
 	'imports.batch.none': 'Todavía no hay lotes.',
 	'imports.back': 'Volver al mapa',
-	'imports.survey':
+	'imports.table.survey':
 		'Encuesta del panel de líderes (CSV largo: municipality,respondent,sector,sex,area,wave,question,value)',
-	'imports.surveyDone': '{answers} respuestas guardadas (una respuesta ya guardada se reemplaza).',
+	'imports.table.dialogues': 'Diálogos (programme,title,municipality,date,issues,summary)',
+	'imports.table.booklets': 'Cartillas de prevención (municipality,problem,steps[,resources][,dialogue])',
+	'imports.table.commitments': 'Compromisos (dialogue,institution,action[,due_date][,status])',
+	'imports.tableDone.survey':
+		'{stored} respuestas guardadas de {rows} filas (una respuesta ya guardada se reemplaza).',
+	'imports.tableDone.dialogues':
+		'{stored} diálogos añadidos de {rows} filas (los ya guardados se dejan como están).',
+	'imports.tableDone.booklets': '{stored} cartillas añadidas de {rows} filas.',
+	'imports.tableDone.commitments': '{stored} compromisos añadidos de {rows} filas.',
 	'trust.title': 'Confianza (panel de líderes)',
 	'trust.show': 'Mostrar confianza y seguridad percibida',
 	'trust.demo': 'DATOS DE DEMOSTRACIÓN',
@@ -647,9 +655,17 @@ const en: Messages = {
 	'imports.batch.confirm': 'Delete batch #{batch} and its {reports} reports?',
 	'imports.batch.none': 'No batches yet.',
 	'imports.back': 'Back to the map',
-	'imports.survey':
+	'imports.table.survey':
 		"Leaders' panel survey (long CSV: municipality,respondent,sector,sex,area,wave,question,value)",
-	'imports.surveyDone': '{answers} answers stored (an answer already stored is replaced).',
+	'imports.table.dialogues': 'Dialogues (programme,title,municipality,date,issues,summary)',
+	'imports.table.booklets': 'Prevention booklets (municipality,problem,steps[,resources][,dialogue])',
+	'imports.table.commitments': 'Commitments (dialogue,institution,action[,due_date][,status])',
+	'imports.tableDone.survey':
+		'{stored} answers stored from {rows} rows (an answer already stored is replaced).',
+	'imports.tableDone.dialogues':
+		'{stored} dialogues added from {rows} rows (those already stored are left as they are).',
+	'imports.tableDone.booklets': '{stored} booklets added from {rows} rows.',
+	'imports.tableDone.commitments': '{stored} commitments added from {rows} rows.',
 	'trust.title': "Trust (leaders' panel)",
 	'trust.show': 'Show trust and perceived safety',
 	'trust.demo': 'DEMONSTRATION DATA',

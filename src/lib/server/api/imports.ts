@@ -12,17 +12,55 @@ import { audit } from '../auth/audit';
 import { importReports, ImportRejected, type ImportProgress, type ImportResult } from '../import/importer';
 import { MappingError, resolveMapping, shippedMappings } from '../import/mappings';
 import { createResolverFactory } from '../import/resolvers';
+import type { DB } from '../db/connection';
+import { importBookletsCsv, importCommitmentsCsv, importDialoguesCsv } from '../dialogues/import';
 import { importSurveyCsv } from '../surveys/panel';
 import type { Mapping } from '$lib/domain/import/mapping';
-
-/** The pseudo-mapping of the leaders' survey files. */
-const SURVEY = 'survey';
 import { deleteBatch, listBatches } from '../reports/batches';
 import { access, clientIp } from './access';
 import type { ApiDeps } from './deps';
 import type { AppEnv } from './env';
 import { ApiError } from './errors';
 import { validate } from './validate';
+
+/** The pseudo-mapping of the leaders' survey files. */
+/**
+ * Files that are not reports: the leaders' panel and the dialogues' tables, each imported all or
+ * nothing by its own importer, through the same upload and job queue.
+ */
+const TABLES: Record<
+	string,
+	{ run: (db: DB, file: string) => Promise<{ rows: number; stored: number }>; action: string }
+> = {
+	survey: {
+		run: async (db, file) => {
+			const { rows, answers } = await importSurveyCsv(db, file);
+			return { rows, stored: answers };
+		},
+		action: 'surveys.import'
+	},
+	dialogues: {
+		run: async (db, file) => {
+			const { rows, added } = await importDialoguesCsv(db, file);
+			return { rows, stored: added };
+		},
+		action: 'dialogues.import'
+	},
+	booklets: {
+		run: async (db, file) => {
+			const { rows, added } = await importBookletsCsv(db, file);
+			return { rows, stored: added };
+		},
+		action: 'booklets.import'
+	},
+	commitments: {
+		run: async (db, file) => {
+			const { rows, added } = await importCommitmentsCsv(db, file);
+			return { rows, stored: added };
+		},
+		action: 'commitments.import'
+	}
+};
 
 /**
  * Imports over HTTP for planners and admins: the file is streamed to a temporary file, then
@@ -37,7 +75,8 @@ type Job = {
 	fileName: string;
 	progress: ImportProgress;
 	result?:
-		(Omit<ImportResult, 'problems'> & { problems: RowProblem[] }) | { answers: number; rowsRead: number };
+		| (Omit<ImportResult, 'problems'> & { problems: RowProblem[] })
+		| { table: string; stored: number; rowsRead: number };
 	error?: { message: string; problems: RowProblem[]; problemCount: number };
 	startedBy: string;
 	createdAt: number;
@@ -81,11 +120,11 @@ export function importRoutes({ db, config }: ApiDeps) {
 			),
 			async (c) => {
 				const q = c.req.valid('query');
-				// `survey` is the leaders' panel (long CSV, src/lib/server/surveys/panel.ts), not a reports mapping.
-				const survey = q.mapping === SURVEY;
+				// `survey`, `dialogues`, `booklets`, `commitments` are tables of their own, not reports mappings.
+				const table = Object.hasOwn(TABLES, q.mapping) ? TABLES[q.mapping]! : null;
 				let mapping: Mapping | null = null;
 				try {
-					if (!survey) mapping = resolveMapping(q.mapping);
+					if (!table) mapping = resolveMapping(q.mapping);
 				} catch (error) {
 					if (error instanceof MappingError) throw new ApiError(400, 'unknown_mapping', error.message);
 					throw error;
@@ -122,16 +161,16 @@ export function importRoutes({ db, config }: ApiDeps) {
 				queue = queue.then(async () => {
 					job.status = 'running';
 					try {
-						if (survey) {
-							const { rows, answers } = await importSurveyCsv(db, file);
+						if (table) {
+							const { rows, stored } = await table.run(db, file);
 							job.progress = { ...job.progress, bytesRead: job.progress.bytesTotal, rowsRead: rows };
-							job.result = { answers, rowsRead: rows };
+							job.result = { table: q.mapping, stored, rowsRead: rows };
 							job.status = 'done';
 							audit(db, {
 								actor: user,
-								action: 'surveys.import',
+								action: table.action,
 								target: fileName,
-								details: { rows, answers },
+								details: { rows, stored },
 								ip
 							});
 							return;
