@@ -6,9 +6,7 @@ export const load: PageServerLoad = async ({ locals, url, fetch }) => {
 	const user = requirePageRole(locals, url, 'admin', 'planner');
 	const [dialogues, commitments] = await Promise.all([
 		fetch('/api/dialogues').then((r) => r.json()),
-		fetch(
-			`/api/commitments${url.searchParams.get('status') ? `?status=${url.searchParams.get('status')}` : ''}`
-		).then((r) => r.json())
+		fetch('/api/commitments').then((r) => r.json())
 	]);
 	return {
 		user: { email: user.email, role: user.role },
@@ -34,6 +32,7 @@ export const load: PageServerLoad = async ({ locals, url, fetch }) => {
 					action: string;
 					dueDate: string | null;
 					status: string;
+					code: string;
 					name: string;
 					title: string;
 				}[];
