@@ -3,7 +3,13 @@ import { patrolCells, type PointReport } from '../../src/lib/domain/patrol-cells
 import { normaliseIndicators, priorityScores, rankIntervals } from '../../src/lib/domain/priority-index';
 import { seededRandom } from '../../src/lib/domain/random';
 import { priorityInputs } from '../../src/lib/server/analysis/priority-inputs';
-import { spatialStatistic } from '../../src/lib/server/analysis/spatial';
+import { queenNeighbourLists, spatialStatistic } from '../../src/lib/server/analysis/spatial';
+import {
+	conditionalPermutationP,
+	localGStar,
+	localMoran,
+	rowStandardisedWeights
+} from '../../src/lib/domain/spatial-autocorrelation';
 import { openDatabase } from '../../src/lib/server/db/connection';
 import { createStatsService } from '../../src/lib/server/stats/stats';
 import { median, ms, percentile } from './stats';
@@ -82,11 +88,35 @@ function spatialFigures(
 		spatialStatistic(db, stats, 'getis-ord', query);
 	});
 	const [result] = timed(() => spatialStatistic(db, stats, 'getis-ord', query));
+
+	// Every municipality, islands included: the statistics alone on the 2018 census population.
+	const rows = db.prepare('SELECT code, population_2018 AS p FROM municipalities ORDER BY code').all() as {
+		code: string;
+		p: number;
+	}[];
+	const x = Float64Array.from(rows, (r) => r.p);
+	const lists = queenNeighbourLists(
+		db,
+		rows.map((r) => r.code)
+	);
+	const everyone = sample(7, () => {
+		const w = rowStandardisedWeights(lists);
+		const wSelf = rowStandardisedWeights(lists, { includeSelf: true });
+		localMoran(x, w);
+		conditionalPermutationP('moran', x, w, { permutations: 999, seed: 1 });
+		localGStar(x, wSelf);
+		conditionalPermutationP('gstar', x, wSelf, { permutations: 999, seed: 1 });
+	});
 	return [
 		{
 			measure: `Local Moran + Gi*, 999 permutations (${result.analysed.toLocaleString('en')} municipalities)`,
 			value: ms(median(both)),
 			note: `median of 7, max ${ms(Math.max(...both))}; homicide rates 2019, queen weights, inputs read from the database included; target < 250 ms`
+		},
+		{
+			measure: `Local Moran + Gi*, 999 permutations (all ${rows.length.toLocaleString('en')} municipalities)`,
+			value: ms(median(everyone)),
+			note: `median of 7, max ${ms(Math.max(...everyone))}; the statistics alone (weights built, no I/O), census population`
 		}
 	];
 }
