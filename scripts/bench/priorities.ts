@@ -3,7 +3,7 @@ import { patrolCells, type PointReport } from '../../src/lib/domain/patrol-cells
 import { normaliseIndicators, priorityScores, rankIntervals } from '../../src/lib/domain/priority-index';
 import { seededRandom } from '../../src/lib/domain/random';
 import { priorityInputs } from '../../src/lib/server/analysis/priority-inputs';
-import { queenNeighbourLists, spatialStatistic } from '../../src/lib/server/analysis/spatial';
+import { spatialStatistic } from '../../src/lib/server/analysis/spatial';
 import {
 	conditionalPermutationP,
 	localGStar,
@@ -82,12 +82,12 @@ function spatialFigures(
 		fdr: false,
 		alpha: 0.05
 	};
-	spatialStatistic(db, stats, 'local-moran', query); // warm-up: the stats snapshot and JIT
+	spatialStatistic(stats, 'local-moran', query); // warm-up: the stats snapshot and JIT
 	const both = sample(7, () => {
-		spatialStatistic(db, stats, 'local-moran', query);
-		spatialStatistic(db, stats, 'getis-ord', query);
+		spatialStatistic(stats, 'local-moran', query);
+		spatialStatistic(stats, 'getis-ord', query);
 	});
-	const [result] = timed(() => spatialStatistic(db, stats, 'getis-ord', query));
+	const [result] = timed(() => spatialStatistic(stats, 'getis-ord', query));
 
 	// Every municipality, islands included: the statistics alone on the 2018 census population.
 	const rows = db.prepare('SELECT code, population_2018 AS p FROM municipalities ORDER BY code').all() as {
@@ -95,10 +95,7 @@ function spatialFigures(
 		p: number;
 	}[];
 	const x = Float64Array.from(rows, (r) => r.p);
-	const lists = queenNeighbourLists(
-		db,
-		rows.map((r) => r.code)
-	);
+	const lists = stats.queenNeighbours(rows.map((r) => r.code));
 	const everyone = sample(7, () => {
 		const w = rowStandardisedWeights(lists);
 		const wSelf = rowStandardisedWeights(lists, { includeSelf: true });

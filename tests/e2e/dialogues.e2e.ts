@@ -1,28 +1,16 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { saveScreenshot } from './browser';
-import { useApp } from './harness';
+import { signIn, useApp } from './harness';
 
 /** The dialogues page as a planner uses it, on the seeded 2021 Resilience Dialogues. */
 
 const { open } = useApp();
 
-async function signIn(page: Page, next: string) {
-	const planner = inject('planner');
-	await page.goto(`/login?next=${encodeURIComponent(next)}`);
-	await page.waitForLoadState('networkidle');
-	await page.locator('input[name=email]').fill(planner.email);
-	await page.locator('input[name=password]').fill(planner.password);
-	await page.locator('button[type=submit]').click();
-	await page.waitForURL((url) => url.pathname === next);
-	await page.waitForLoadState('networkidle');
-}
-
 describe('the dialogues page', () => {
 	it('shows a wrong date or an unknown municipality at the field, in Spanish, and saves nothing', async () => {
 		const session = await open();
 		const { page } = session;
-		await signIn(page, '/dialogos');
+		await signIn(page, inject('planner'), '/dialogos');
 		const rows = page.locator('[data-testid=dialogues-table] tbody tr');
 		const before = await rows.count();
 		expect(before).toBeGreaterThanOrEqual(10);
@@ -59,7 +47,7 @@ describe('the dialogues page', () => {
 
 	it('edits a dialogue in the same form', async () => {
 		const { page } = await open();
-		await signIn(page, '/dialogos');
+		await signIn(page, inject('planner'), '/dialogos');
 		const row = page.locator('[data-testid=dialogues-table] tbody tr', {
 			hasText: 'Diálogo con la Policía en Tumaco'
 		});

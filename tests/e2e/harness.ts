@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { launchChromium, openApp, saveScreenshot, type AppSession } from './browser';
 
@@ -52,4 +52,22 @@ export function useApp() {
 	}
 
 	return { open, openMap };
+}
+
+/**
+ * Signs in through the login page and waits for `next` to load. The form is filled once the page
+ * is hydrated: hydration resets bound inputs typed into before it.
+ */
+export async function signIn(
+	page: Page,
+	who: { email: string; password: string },
+	next: string
+): Promise<void> {
+	await page.goto(`/login?next=${encodeURIComponent(next)}`);
+	await page.waitForLoadState('networkidle');
+	await page.locator('input[name=email]').fill(who.email);
+	await page.locator('input[name=password]').fill(who.password);
+	await page.locator('button[type=submit]').click();
+	await page.waitForURL((url) => url.pathname === next.split('?')[0]);
+	await page.waitForLoadState('networkidle');
 }

@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import reference from '../spdep/homicide-2019.expected.json';
 import { saveScreenshot } from './browser';
-import { useApp } from './harness';
+import { signIn, useApp } from './harness';
 
 /**
  * Setting priorities on the real data of `npm start` (../shared): the spatial statistics against
@@ -22,16 +21,6 @@ type SpatialAnswer = {
 		cluster: string;
 	}[];
 };
-
-async function signIn(page: Page, who: { email: string; password: string }, next: string) {
-	await page.goto(`/login?next=${encodeURIComponent(next)}`);
-	// Fill the form once the page is hydrated: hydration resets bound inputs typed into before it.
-	await page.waitForLoadState('networkidle');
-	await page.locator('input[name=email]').fill(who.email);
-	await page.locator('input[name=password]').fill(who.password);
-	await page.locator('button[type=submit]').click();
-	await page.waitForURL((url) => url.pathname === next.split('?')[0]);
-}
 
 /** 1e-9, relative for values above 1 (sums over 1,101 municipalities). */
 function expectClose(actual: number | null, expected: number | null, what: string) {

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { saveScreenshot } from './browser';
-import { useApp } from './harness';
+import { signIn, useApp } from './harness';
 import { colourCounts, decodePng } from './png';
 
 /**
@@ -72,16 +72,8 @@ describe('the reported-issues map', () => {
 
 describe('the import page', () => {
 	it('lets a planner upload a file, rejects it whole for one bad row, then loads the good rows', async () => {
-		const planner = inject('planner');
 		const { page } = await open();
-		await page.goto('/login?next=/imports');
-		// Fill the form once the page is hydrated: hydration resets bound inputs typed into before it.
-		await page.waitForLoadState('networkidle');
-		await page.locator('input[name=email]').fill(planner.email);
-		await page.locator('input[name=password]').fill(planner.password);
-		await page.locator('button[type=submit]').click();
-		await page.waitForURL('**/imports');
-		await page.waitForLoadState('networkidle');
+		await signIn(page, inject('planner'), '/imports');
 
 		const csv = [
 			'fecha,departamento,municipio,cod_mpio,cod_mpio_origen,genero,tipo_lider',

@@ -18,7 +18,7 @@ fs.mkdirSync(OUT, { recursive: true });
 
 const db = openDatabase(loadConfig().databaseFile);
 try {
-	const input = spatialInput(db, createStatsService(db), {
+	const input = spatialInput(createStatsService(db), {
 		categories: ['homicide'],
 		from: '2019-01',
 		to: '2019-12',

@@ -72,4 +72,15 @@ export const BookletInput = z
 	.strict();
 export type BookletInput = z.infer<typeof BookletInput>;
 
-export { fieldErrors } from './validation';
+/** A commitment as GET /api/commitments lists it: `status` is derived (overdue from the due date). */
+export type CommitmentView = {
+	id: number;
+	institution: string;
+	action: string;
+	dueDate: string | null;
+	status: 'open' | 'in_progress' | 'done' | 'overdue';
+	dialogueId: number;
+	title: string;
+	code: string;
+	name: string;
+};

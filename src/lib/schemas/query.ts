@@ -25,3 +25,6 @@ export const CategoryList = z
 		}
 		return ids as CategoryId[];
 	});
+
+/** `fdr=true` or `1`: a yes/no switch in a query string. */
+export const Flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');

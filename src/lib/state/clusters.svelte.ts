@@ -29,7 +29,12 @@ export const CLUSTER_CLASSES: Record<ClusterKind, { id: string; colour: string }
 
 export class ClusterState {
 	view = $state<MapView>('index');
-	category = $state<CategoryId | null>(null);
+	/** The issue the user picked; it stands while it is among the chosen categories. */
+	picked = $state<CategoryId | null>(null);
+	readonly category: CategoryId | null = $derived.by(() => {
+		const available = this.#categories();
+		return this.picked && available.includes(this.picked) ? this.picked : (available[0] ?? null);
+	});
 	fdr = $state(false);
 	result = $state.raw<SpatialResult | null>(null);
 	status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
@@ -44,6 +49,12 @@ export class ClusterState {
 	});
 
 	#controller: AbortController | null = null;
+	readonly #categories: () => readonly CategoryId[];
+
+	/** `categories`: the issues the priority index uses, among which one is analysed. */
+	constructor(categories: () => readonly CategoryId[]) {
+		this.#categories = categories;
+	}
 
 	/** Map class: the position in CLUSTER_CLASSES; −1 (grey) for no data or no neighbours. */
 	classOf(code: string): number {

@@ -1,4 +1,5 @@
 import { requirePageRole } from '$lib/server/auth/guard';
+import type { CommitmentView } from '$lib/schemas/dialogues';
 import type { PageServerLoad } from './$types';
 
 /** Dialogues and commitments, for planners and admins (the API checks every call again). */
@@ -24,19 +25,6 @@ export const load: PageServerLoad = async ({ locals, url, fetch }) => {
 				}[];
 			}
 		).dialogues,
-		commitments: (
-			commitments as {
-				commitments: {
-					id: number;
-					institution: string;
-					action: string;
-					dueDate: string | null;
-					status: string;
-					code: string;
-					name: string;
-					title: string;
-				}[];
-			}
-		).commitments
+		commitments: (commitments as { commitments: CommitmentView[] }).commitments
 	};
 };

@@ -82,36 +82,44 @@ export function patrolView(db: DB, filter: JurisdictionFilter | null, query: Pat
 	};
 }
 
-/** What the patrol view can be asked for, inside the caller's jurisdiction. */
+/**
+ * What the patrol view can be asked for, inside the caller's jurisdiction. Each query spells out
+ * the standard jurisdiction restriction (src/lib/server/auth/jurisdiction.ts): no SQL is built.
+ */
 export function patrolOptions(db: DB, filter: JurisdictionFilter | null): PatrolOptions {
 	const params = jurisdictionParams(filter);
-	const inside = `(@unrestricted = 1
-		OR substr(municipality_code, 1, 2) IN (SELECT value FROM json_each(@departments))
-		OR municipality_code IN (SELECT value FROM json_each(@municipalities)))`;
 	const categories = statement(
 		db,
 		`SELECT category AS id, count(*) AS pointReports, max(month) AS "to" FROM reports
-		 WHERE lon IS NOT NULL AND ${inside} GROUP BY category ORDER BY pointReports DESC`
+		 WHERE lon IS NOT NULL
+		   AND (@unrestricted = 1
+		     OR substr(municipality_code, 1, 2) IN (SELECT value FROM json_each(@departments))
+		     OR municipality_code IN (SELECT value FROM json_each(@municipalities)))
+		 GROUP BY category ORDER BY pointReports DESC`
 	).all(params) as PatrolOptions['categories'];
 	const departments = statement(
 		db,
 		`SELECT code, name FROM departments
 		 WHERE @unrestricted = 1 OR code IN (SELECT value FROM json_each(@departments)) ORDER BY name`
 	).all(params) as { code: string; name: string }[];
-	// Municipalities are listed for a scoped provider only: the whole country's 1,122 would not fit a list.
-	const municipalities =
-		filter === null
-			? []
-			: (statement(
-					db,
-					`SELECT m.code, m.name || ' (' || d.name || ')' AS name FROM municipalities m
-					 JOIN departments d ON d.code = m.department_code
-					 WHERE ${inside.replaceAll('municipality_code', 'm.code')} ORDER BY m.name`
-				).all(params) as { code: string; name: string }[]);
+	if (filter === null) {
+		// The whole country: departments only (1,122 municipalities would not fit a list), no frame.
+		return { categories, areas: departments.map((d) => ({ ...d, kind: 'department' as const })), bbox: null };
+	}
+	const municipalities = statement(
+		db,
+		`SELECT m.code, m.name || ' (' || d.name || ')' AS name FROM municipalities m
+		 JOIN departments d ON d.code = m.department_code
+		 WHERE substr(m.code, 1, 2) IN (SELECT value FROM json_each(@departments))
+		    OR m.code IN (SELECT value FROM json_each(@municipalities))
+		 ORDER BY m.name`
+	).all(params) as { code: string; name: string }[];
 	const box = statement(
 		db,
 		`SELECT min(bbox_west) AS w, min(bbox_south) AS s, max(bbox_east) AS e, max(bbox_north) AS n
-		 FROM municipalities WHERE ${inside.replaceAll('municipality_code', 'code')}`
+		 FROM municipalities
+		 WHERE substr(code, 1, 2) IN (SELECT value FROM json_each(@departments))
+		    OR code IN (SELECT value FROM json_each(@municipalities))`
 	).get(params) as { w: number | null; s: number; e: number; n: number };
 	return {
 		categories,
@@ -119,6 +127,6 @@ export function patrolOptions(db: DB, filter: JurisdictionFilter | null): Patrol
 			...departments.map((d) => ({ ...d, kind: 'department' as const })),
 			...municipalities.map((m) => ({ ...m, kind: 'municipality' as const }))
 		],
-		bbox: box.w === null || filter === null ? null : [box.w, box.s, box.e, box.n]
+		bbox: box.w === null ? null : [box.w, box.s, box.e, box.n]
 	};
 }

@@ -10,8 +10,6 @@ import {
 	rowStandardisedWeights
 } from '$lib/domain/spatial-autocorrelation';
 import type { SpatialResult, SpatialValue } from '$lib/schemas/analysis';
-import type { DB } from '../db/connection';
-import { statement } from '../db/statements';
 import type { StatsService } from '../stats/stats';
 
 /**
@@ -33,27 +31,8 @@ export type SpatialQuery = {
 	alpha: number;
 };
 
-/** Queen neighbour lists over `codes`, by index; municipalities outside `codes` are ignored. */
-export function queenNeighbourLists(db: DB, codes: readonly string[]): number[][] {
-	const indexOf = new Map(codes.map((code, i) => [code, i]));
-	const sets = codes.map(() => new Set<number>());
-	for (const row of statement(db, 'SELECT code, neighbour_code AS n FROM municipality_neighbours').all() as {
-		code: string;
-		n: string;
-	}[]) {
-		const a = indexOf.get(row.code);
-		const b = indexOf.get(row.n);
-		if (a === undefined || b === undefined) continue;
-		// Stored in both directions already; adding both keeps the lists symmetric regardless.
-		sets[a]!.add(b);
-		sets[b]!.add(a);
-	}
-	return sets.map((set) => [...set].sort((x, y) => x - y));
-}
-
 /** The values analysed: one per municipality with data, in code order. */
 export function spatialInput(
-	db: DB,
 	stats: StatsService,
 	q: Pick<SpatialQuery, 'categories' | 'from' | 'to' | 'measure'>
 ) {
@@ -69,19 +48,18 @@ export function spatialInput(
 		all,
 		codes,
 		values: Float64Array.from(withValue, (a) => a.value),
-		neighbours: queenNeighbourLists(db, codes)
+		neighbours: stats.queenNeighbours(codes)
 	};
 }
 
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 export function spatialStatistic(
-	db: DB,
 	stats: StatsService,
 	kind: SpatialResult['statistic'],
 	q: SpatialQuery
 ): SpatialResult {
-	const input = spatialInput(db, stats, q);
+	const input = spatialInput(stats, q);
 	const options = { permutations: q.permutations, seed: q.seed };
 	const byCode = new Map<string, Omit<SpatialValue, 'code'>>();
 	if (input.codes.length >= 3) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { categoryById, type CategoryId } from '$lib/domain/categories';
 import { cellsToGeoJSON } from '$lib/domain/patrol-cells';
 import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
-import { CategoryList, Month } from '../../schemas/query';
+import { CategoryList, Flag, Month } from '../../schemas/query';
 import { patrolOptions, patrolView } from '../analysis/patrol';
 import { priorityInputs } from '../analysis/priority-inputs';
 import type { SpatialResult } from '$lib/schemas/analysis';
@@ -53,11 +53,6 @@ const PatrolParams = z.object({
 		.optional()
 });
 
-const Flag = z
-	.enum(['true', 'false', '1', '0'])
-	.default('false')
-	.transform((v) => v === 'true' || v === '1');
-
 const SpatialParams = z
 	.object({
 		category: CategoryList,
@@ -71,7 +66,7 @@ const SpatialParams = z
 			.min(0)
 			.max(2 ** 32 - 1)
 			.default(2021),
-		fdr: Flag,
+		fdr: Flag.default(false),
 		alpha: z.coerce.number().min(0.0001).max(0.2).default(0.05)
 	})
 	.refine((p) => !p.from || !p.to || p.from <= p.to, {
@@ -121,25 +116,33 @@ export function analysisRoutes({ db, stats }: ApiDeps & { stats: StatsService })
 	};
 
 	/** Local Moran or Gi*: computed on the whole country (neighbours cross any border), shown inside the jurisdiction. */
-	const spatial = (kind: SpatialResult['statistic']) =>
-		[
-			access(['admin', 'planner', 'provider'], { jurisdiction: true }),
-			validate('query', SpatialParams),
-			(c: import('hono').Context<AppEnv, string, { out: { query: z.infer<typeof SpatialParams> } }>) => {
-				const p = c.req.valid('query');
-				const to = p.to ?? latestMonth(p.category, true);
-				const from = p.from ?? monthLabel(monthIndex(to) - 11);
-				if (from > to) throw new ApiError(400, 'invalid_request', '`from` must not be after `to`');
-				const result = spatialStatistic(db, stats, kind, { ...p, categories: p.category, from, to });
-				const filter = jurisdictionFilter(c.get('user'));
-				if (filter) result.values = result.values.filter((v) => inJurisdiction(filter, v.code));
-				return c.json(result);
-			}
-		] as const;
+	const spatial = (
+		kind: SpatialResult['statistic'],
+		user: Parameters<typeof jurisdictionFilter>[0],
+		p: z.infer<typeof SpatialParams>
+	) => {
+		const to = p.to ?? latestMonth(p.category, true);
+		const from = p.from ?? monthLabel(monthIndex(to) - 11);
+		if (from > to) throw new ApiError(400, 'invalid_request', '`from` must not be after `to`');
+		const result = spatialStatistic(stats, kind, { ...p, categories: p.category, from, to });
+		const filter = jurisdictionFilter(user);
+		if (filter) result.values = result.values.filter((v) => inJurisdiction(filter, v.code));
+		return result;
+	};
 
 	return new Hono<AppEnv>()
-		.get('/analysis/local-moran', ...spatial('local-moran'))
-		.get('/analysis/getis-ord', ...spatial('getis-ord'))
+		.get(
+			'/analysis/local-moran',
+			access(['admin', 'planner', 'provider'], { jurisdiction: true }),
+			validate('query', SpatialParams),
+			(c) => c.json(spatial('local-moran', c.get('user'), c.req.valid('query')))
+		)
+		.get(
+			'/analysis/getis-ord',
+			access(['admin', 'planner', 'provider'], { jurisdiction: true }),
+			validate('query', SpatialParams),
+			(c) => c.json(spatial('getis-ord', c.get('user'), c.req.valid('query')))
+		)
 		.get(
 			'/analysis/priority-inputs',
 			access(PLANNERS),

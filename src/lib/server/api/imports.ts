@@ -28,10 +28,18 @@ import { validate } from './validate';
  * Files that are not reports: the leaders' panel and the dialogues' tables, each imported all or
  * nothing by its own importer, through the same upload and job queue.
  */
-const TABLES: Record<
-	string,
-	{ run: (db: DB, file: string) => Promise<{ rows: number; stored: number }>; action: string }
-> = {
+type TableImport = {
+	run: (db: DB, file: string) => Promise<{ rows: number; stored: number }>;
+	action: string;
+};
+/** The dialogues' tables answer `added`: rows stored, those already stored left as they are. */
+const added =
+	(run: (db: DB, file: string) => Promise<{ rows: number; added: number }>) =>
+	async (db: DB, file: string) => {
+		const { rows, added } = await run(db, file);
+		return { rows, stored: added };
+	};
+const TABLES: Record<string, TableImport> = {
 	survey: {
 		run: async (db, file) => {
 			const { rows, answers } = await importSurveyCsv(db, file);
@@ -39,27 +47,9 @@ const TABLES: Record<
 		},
 		action: 'surveys.import'
 	},
-	dialogues: {
-		run: async (db, file) => {
-			const { rows, added } = await importDialoguesCsv(db, file);
-			return { rows, stored: added };
-		},
-		action: 'dialogues.import'
-	},
-	booklets: {
-		run: async (db, file) => {
-			const { rows, added } = await importBookletsCsv(db, file);
-			return { rows, stored: added };
-		},
-		action: 'booklets.import'
-	},
-	commitments: {
-		run: async (db, file) => {
-			const { rows, added } = await importCommitmentsCsv(db, file);
-			return { rows, stored: added };
-		},
-		action: 'commitments.import'
-	}
+	dialogues: { run: added(importDialoguesCsv), action: 'dialogues.import' },
+	booklets: { run: added(importBookletsCsv), action: 'booklets.import' },
+	commitments: { run: added(importCommitmentsCsv), action: 'commitments.import' }
 };
 
 /**

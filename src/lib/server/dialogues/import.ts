@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BookletInput, CommitmentInput, DialogueInput, fieldErrors } from '$lib/schemas/dialogues';
+import { BookletInput, CommitmentInput, DialogueInput } from '$lib/schemas/dialogues';
+import { fieldErrors } from '$lib/schemas/validation';
 import type { Mapping } from '$lib/domain/import/mapping';
 import type { DB } from '../db/connection';
 import { ImportRejected } from '../import/importer';

@@ -183,6 +183,22 @@ export function createStatsService(db: DB) {
 			}));
 		},
 
+		/**
+		 * Queen neighbours (shared edge or corner) among `codes`, by position in `codes`: the
+		 * spatial statistics run on the municipalities that have a value, so the others drop out.
+		 */
+		queenNeighbours(codes: readonly string[]): number[][] {
+			const s = current();
+			const position = new Map(codes.map((code, i) => [code, i]));
+			return codes.map((code) => {
+				const m = s.indexOf.get(code);
+				if (m === undefined) return [];
+				return s.neighbours[m]!.map((n) => position.get(s.codes[n]!)).filter(
+					(i): i is number => i !== undefined
+				);
+			});
+		},
+
 		/** For benchmarks and the health check. */
 		snapshotInfo() {
 			const s = current();
