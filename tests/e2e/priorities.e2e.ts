@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import reference from '../spdep/homicide-2019.expected.json';
+import type { SpatialResult } from '../../src/lib/schemas/analysis';
 import { saveScreenshot } from './browser';
 import { signIn, useApp } from './harness';
 
@@ -10,17 +11,7 @@ import { signIn, useApp } from './harness';
 
 const { open } = useApp();
 
-type SpatialAnswer = {
-	analysed: number;
-	values: {
-		code: string;
-		value: number | null;
-		statistic: number | null;
-		z: number | null;
-		p: number | null;
-		cluster: string;
-	}[];
-};
+type SpatialAnswer = SpatialResult;
 
 /** 1e-9, relative for values above 1 (sums over 1,101 municipalities). */
 function expectClose(actual: number | null, expected: number | null, what: string) {
