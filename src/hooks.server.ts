@@ -4,6 +4,7 @@ import { sessionCookie } from '$lib/server/auth/cookie';
 import { crossOriginRefusal } from '$lib/server/auth/csrf';
 import { authenticate } from '$lib/server/auth/sessions';
 import { serverContext } from '$lib/server/context';
+import { PUBLIC_VIEWER, viewerFor } from '$lib/server/viewer';
 import { parseLocale } from '$lib/i18n';
 
 /** Form posts are small; anything bigger is refused before it is read (the API sets its own limits). */
@@ -22,6 +23,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = randomUUID();
 	event.locals.user = null;
 	event.locals.session = null;
+	event.locals.viewer = PUBLIC_VIEWER;
 	if (!event.url.pathname.startsWith('/api/')) {
 		const refused = refusePageRequest(event);
 		if (refused) return withSecurityHeaders(refused, event);
@@ -31,6 +33,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 			event.locals.session = authenticate(serverContext().db, token);
 			event.locals.user = event.locals.session?.user ?? null;
 		}
+		event.locals.viewer = viewerFor(event.locals.user, event.getClientAddress());
 	}
 	// The page's language is in the URL (`?lang=en`); put it on <html> in the server render too,
 	// so screen readers and search engines get it before any script runs.

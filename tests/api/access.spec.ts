@@ -1,12 +1,8 @@
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-	access,
-	assertCanSeeMunicipality,
-	jurisdictionFilter,
-	loadSession
-} from '../../src/lib/server/api/access';
+import { access, viewerOf, loadSession } from '../../src/lib/server/api/access';
 import type { AppEnv } from '../../src/lib/server/api/env';
+import { scopeOf } from '../../src/lib/server/scope';
 import { handleApiError } from '../../src/lib/server/api/errors';
 import { audit } from '../../src/lib/server/auth/audit';
 import { login } from '../../src/lib/server/auth/login';
@@ -344,20 +340,12 @@ describe('jurisdiction', () => {
 		app.use('*', loadSession(ctx.db));
 		app.get('/places/:code', access(['admin', 'planner', 'provider'], { jurisdiction: true }), (c) => {
 			const code = c.req.param('code');
-			assertCanSeeMunicipality(c.get('user'), code);
+			scopeOf(viewerOf(c)).assertMunicipality(code);
 			return c.json({ code });
 		});
 		app.get('/places', access('restricted', { jurisdiction: true }), (c) => {
-			const filter = jurisdictionFilter(c.get('user'));
 			const rows = ctx.db.prepare('SELECT code FROM municipalities ORDER BY code').pluck().all() as string[];
-			return c.json({
-				codes: rows.filter(
-					(code) =>
-						filter === null ||
-						filter.departments.includes(code.slice(0, 2)) ||
-						filter.municipalities.includes(code)
-				)
-			});
+			return c.json({ codes: scopeOf(viewerOf(c)).keep(rows, (code) => code) });
 		});
 		app.onError(handleApiError);
 		return app;

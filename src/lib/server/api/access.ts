@@ -10,9 +10,9 @@
  *
  *    `requireRole('admin', …)` is `access([...roles])`. Anonymous callers of a restricted route
  *    get 401 `unauthenticated`, other roles 403 `forbidden`. `{ jurisdiction: true }` documents
- *    that providers get only data inside their jurisdiction: the handler must filter with
- *    `jurisdictionFilter(user)` / `jurisdictionParams(filter)` (bound SQL parameters) or refuse with
- *    `assertCanSeeMunicipality(user, code)` (403). `{ maxBodyBytes }` raises the default 64 KiB
+ *    that providers get only data inside their jurisdiction: the handler passes `viewerOf(c)` to a
+ *    service, which scopes with `scopeOf(viewer)` (src/lib/server/scope.ts) — handlers never filter
+ *    by jurisdiction themselves. `{ maxBodyBytes }` raises the default 64 KiB
  *    body limit for that route (an import); the limit is enforced before anything reads the body.
  *    `{ note }` is shown in docs/access-matrix.md.
  *
@@ -30,10 +30,10 @@
  *    Tests that POST with `app.request` need no header (non-browser clients pass); a browser's
  *    Origin / Sec-Fetch-Site headers are checked.
  *
- * 5. Anything published to the anonymous public or exported goes through disclosure control
- *    (src/lib/domain/disclosure.ts), and every import, edit, deletion and export is recorded with
- *    `audit(db, { actor: c.get('user'), action: 'reports.import', target, details, ip: clientIp(c) })`
- *    from src/lib/server/auth/audit.ts.
+ * 5. Handlers are thin: validate, call one service function with `viewerOf(c)`, answer. The services
+ *    (src/lib/server/services) own SQL, transactions, jurisdiction, disclosure control
+ *    (src/lib/domain/disclosure.ts) and the audit entry of every import, edit, deletion and export;
+ *    their `ServiceError`s become HTTP statuses in one table (errors.ts, `SERVICE_STATUS`).
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -41,22 +41,12 @@ import { getCookie } from 'hono/cookie';
 import type Database from 'better-sqlite3';
 import { sessionCookie } from '../auth/cookie';
 import { crossOriginRefusal } from '../auth/csrf';
-import { canSeeMunicipality } from '../auth/jurisdiction';
 import { authenticate } from '../auth/sessions';
-import type { Role, SessionUser } from '../auth/types';
+import type { Role } from '../auth/types';
+import { viewerFor, type Viewer } from '../viewer';
 import { ROLES } from '../../schemas/users';
 import type { AppEnv } from './env';
 import { ApiError } from './errors';
-
-export {
-	canSeeDepartment,
-	canSeeMunicipality,
-	inJurisdiction,
-	jurisdictionFilter,
-	jurisdictionParams,
-	type JurisdictionFilter
-} from '../auth/jurisdiction';
-export { audit, type AuditActor, type AuditEntry } from '../auth/audit';
 
 /** Request bodies larger than this are refused with 413 unless a route declares more. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -188,15 +178,9 @@ export function clientIp(c: Context<AppEnv>): string | null {
 	return c.env?.clientAddress ?? null;
 }
 
-/** Refuses (403) a municipality outside the caller's jurisdiction; no data is read first. */
-export function assertCanSeeMunicipality(user: SessionUser | null, municipalityCode: string): void {
-	if (!canSeeMunicipality(user, municipalityCode)) {
-		throw new ApiError(
-			403,
-			'outside_jurisdiction',
-			`Municipality ${municipalityCode} is outside your jurisdiction`
-		);
-	}
+/** The caller as the services take it: user, address and audit actor. */
+export function viewerOf(c: Context<AppEnv>): Viewer {
+	return viewerFor(c.get('user'), clientIp(c));
 }
 
 const AUDIENCES = [

@@ -1,32 +1,33 @@
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
-import { createPasswordHasher, passwordHasher } from '../auth/password';
+import { createServices } from '../services';
 import { loadSession, refuseCrossOrigin, requireDeclaredAccess } from './access';
+import { analysisRoutes } from './analysis';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { boundaryRoutes, createBoundaryStore } from './boundaries';
-import type { ApiDeps } from './deps';
+import type { ApiDeps, RouteDeps } from './deps';
+import { bookletRoutes, commitmentRoutes, dialogueRoutes, programmeRoutes } from './dialogues';
 import type { AppEnv } from './env';
 import { errorBody, handleApiError } from './errors';
 import { healthRoutes } from './health';
-import { municipalityRoutes } from './municipalities';
 import { importRoutes } from './imports';
-import { statsRoutes } from './stats';
+import { municipalityRoutes } from './municipalities';
+import { categoryRoutes, reportRoutes, statsRoutes } from './stats';
 import { surveyRoutes } from './surveys';
-import { dialogueRoutes } from './dialogues';
-import { analysisRoutes } from './analysis';
-import { createStatsService } from '../stats/stats';
 import { userRoutes } from './users';
 
 /**
- * The HTTP API, one sub-app per resource, mounted by SvelteKit under `/api`
- * (src/routes/api/[...path]/+server.ts). Tests call `createApi(deps).request(...)` directly.
- * Every route declares who may call it with `access(...)` (see access.ts).
+ * The HTTP API, one sub-app per resource mounted on its own path, mounted by SvelteKit under
+ * `/api` (src/routes/api/[...path]/+server.ts). Handlers are thin: they validate, pass the caller
+ * (`viewerOf(c)`) to a service (src/lib/server/services) and answer. The chain is one expression
+ * so that `AppType` carries every route's types to the browser's client (src/lib/api).
+ * Tests call `createApi(deps).request(...)` directly. Every route declares who may call it with
+ * `access(...)` (see access.ts).
  */
 export function createApi(deps: ApiDeps) {
-	const boundaries = createBoundaryStore(deps.config.boundariesDir);
-	const hasher = deps.testOnlyScrypt ? createPasswordHasher(deps.testOnlyScrypt) : passwordHasher();
-	const stats = createStatsService(deps.db);
+	const services = deps.services ?? createServices(deps);
+	const routeDeps: RouteDeps = { db: deps.db, config: deps.config, services };
 	const app = new Hono<AppEnv>().basePath('/api');
 	// Order matters: the fail-closed check wraps everything; CSRF refuses before any work; the
 	// session is loaded before each route's `access(...)` rule reads it.
@@ -35,20 +36,27 @@ export function createApi(deps: ApiDeps) {
 	app.use('*', loadSession(deps.db));
 	// JSON responses are compressed on the fly; boundaries arrive precompressed and are left alone.
 	app.use('*', compress());
-	app.route('/health', healthRoutes(deps));
-	app.route('/municipalities', municipalityRoutes(deps));
-	app.route('/boundaries', boundaryRoutes(deps, boundaries));
-	app.route('/', statsRoutes({ ...deps, stats }));
-	app.route('/imports', importRoutes(deps));
-	app.route('/', surveyRoutes(deps));
-	app.route('/', dialogueRoutes({ ...deps, stats }));
-	app.route('/', analysisRoutes({ ...deps, stats }));
-	app.route('/auth', authRoutes(deps, hasher));
-	app.route('/users', userRoutes(deps, hasher));
-	app.route('/audit', auditRoutes(deps));
 	app.notFound((c) => c.json(errorBody('not_found', `No API route for ${c.req.method} ${c.req.path}`), 404));
 	app.onError(handleApiError);
-	return app;
+	return app
+		.route('/health', healthRoutes(routeDeps))
+		.route('/municipalities', municipalityRoutes(routeDeps))
+		.route('/boundaries', boundaryRoutes(createBoundaryStore(deps.config.boundariesDir)))
+		.route('/categories', categoryRoutes(routeDeps))
+		.route('/stats', statsRoutes(routeDeps))
+		.route('/reports', reportRoutes(routeDeps))
+		.route('/imports', importRoutes(routeDeps))
+		.route('/surveys', surveyRoutes(routeDeps))
+		.route('/programmes', programmeRoutes(routeDeps))
+		.route('/dialogues', dialogueRoutes(routeDeps))
+		.route('/commitments', commitmentRoutes(routeDeps))
+		.route('/booklets', bookletRoutes(routeDeps))
+		.route('/analysis', analysisRoutes(routeDeps))
+		.route('/auth', authRoutes(routeDeps))
+		.route('/users', userRoutes(routeDeps))
+		.route('/audit', auditRoutes(routeDeps));
 }
 
 export type Api = ReturnType<typeof createApi>;
+/** The API's routes and their types, for the browser's typed client (`hc<AppType>`). */
+export type AppType = Api;

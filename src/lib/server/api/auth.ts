@@ -2,11 +2,9 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { LoginBody, PasswordChange } from '../../schemas/users';
 import { sessionCookie } from '../auth/cookie';
-import { changePassword, login, logout } from '../auth/login';
-import type { PasswordHasher } from '../auth/password';
 import { SESSION_LIMITS } from '../auth/sessions';
-import { access, clientIp } from './access';
-import type { ApiDeps } from './deps';
+import { access, clientIp, viewerOf } from './access';
+import type { RouteDeps } from './deps';
 import type { AppEnv } from './env';
 import { ApiError } from './errors';
 import { validate } from './validate';
@@ -25,7 +23,7 @@ function cookieFor(c: Context<AppEnv>) {
 }
 
 /** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`, `POST /api/auth/password`. */
-export function authRoutes({ db }: ApiDeps, hasher: PasswordHasher) {
+export function authRoutes({ services }: RouteDeps) {
 	return new Hono<AppEnv>()
 		.post(
 			'/login',
@@ -34,7 +32,7 @@ export function authRoutes({ db }: ApiDeps, hasher: PasswordHasher) {
 			async (c) => {
 				const cookie = cookieFor(c);
 				const { email, password } = c.req.valid('json');
-				const outcome = await login(db, hasher, {
+				const outcome = await services.users.login({
 					email,
 					password,
 					ip: clientIp(c),
@@ -61,7 +59,7 @@ export function authRoutes({ db }: ApiDeps, hasher: PasswordHasher) {
 			}
 		)
 		.post('/logout', access('public', { note: 'ends the session, if any' }), (c) => {
-			logout(db, c.get('session'), clientIp(c));
+			services.users.logout(c.get('session'), viewerOf(c));
 			const cookie = sessionCookie(new URL(c.req.url));
 			if (cookie) deleteCookie(c, cookie.name, { ...cookie.options, sameSite: 'Lax' });
 			c.header('Cache-Control', 'no-store');
@@ -76,7 +74,11 @@ export function authRoutes({ db }: ApiDeps, hasher: PasswordHasher) {
 			access('restricted', { note: 'own password; ends the other sessions' }),
 			validate('json', PasswordChange),
 			async (c) => {
-				const outcome = await changePassword(db, hasher, c.get('session')!, c.req.valid('json'), clientIp(c));
+				const outcome = await services.users.changePassword(
+					c.get('session')!,
+					c.req.valid('json'),
+					viewerOf(c)
+				);
 				if (outcome === 'locked') {
 					throw new ApiError(
 						429,

@@ -5,7 +5,6 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { access } from './access';
-import type { ApiDeps } from './deps';
 import type { AppEnv } from './env';
 import { ApiError } from './errors';
 import { validate } from './validate';
@@ -59,7 +58,7 @@ function negotiate(acceptEncoding: string | undefined): 'br' | 'gzip' | 'identit
 	return 'identity';
 }
 
-export function boundaryRoutes(_deps: ApiDeps, store: BoundaryStore) {
+export function boundaryRoutes(store: BoundaryStore) {
 	return new Hono<AppEnv>().get(
 		'/:layer',
 		access('public'),

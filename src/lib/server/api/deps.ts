@@ -1,15 +1,13 @@
 import type Database from 'better-sqlite3';
-import type { ScryptParams } from '../auth/password';
 import type { AppConfig } from '../config';
+import type { ServiceOptions, Services } from '../services';
 
-/** What every API resource needs; passed in so tests can use a temporary database. */
-export type ApiDeps = {
-	db: Database.Database;
-	config: AppConfig;
-	/**
-	 * Tests only: a cheaper scrypt cost so that suites creating many users run in seconds.
-	 * Nothing outside tests sets it, and tests/api/access.spec.ts checks that the API uses
-	 * SCRYPT_PRODUCTION (N = 2^17) without it.
-	 */
-	testOnlyScrypt?: ScryptParams;
-};
+/**
+ * What the API needs; passed in so tests can use a temporary database. Without `services` the
+ * API creates its own (tests); the server passes the process's one (src/lib/server/context.ts) so
+ * that pages and the API share one statistics index and one import queue.
+ */
+export type ApiDeps = ServiceOptions & { services?: Services };
+
+/** What each resource's routes receive. */
+export type RouteDeps = { db: Database.Database; config: AppConfig; services: Services };

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ServiceError, type ServiceErrorCode } from '../errors';
 
 /** The one error shape of the API: `{"error":{"code","message"}}`. */
 export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -34,8 +35,33 @@ export function errorBody(code: string, message: string, details?: unknown): Api
 	return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/** THE mapping of the service layer's refusals (src/lib/server/errors.ts) to HTTP statuses. */
+export const SERVICE_STATUS = {
+	invalid_request: 400,
+	not_found: 404,
+	conflict: 409,
+	forbidden: 403,
+	outside_jurisdiction: 403,
+	disclosure: 403,
+	mixed_units: 400,
+	no_rate: 400,
+	unknown_mapping: 400,
+	import_rejected: 422,
+	busy: 503,
+	email_taken: 409,
+	last_admin: 409,
+	unknown_codes: 400,
+	jurisdiction_required: 400
+} as const satisfies Record<ServiceErrorCode, ContentfulStatusCode>;
+
+/** A service refusal as the API answers it. */
+export function apiErrorOf(error: ServiceError): ApiError {
+	return new ApiError(SERVICE_STATUS[error.code], error.code, error.message, error.details);
+}
+
 /** `app.onError`: expected errors keep their status and message; anything else is a safe 500. */
 export function handleApiError(err: Error, c: Context): Response {
+	if (err instanceof ServiceError) err = apiErrorOf(err);
 	if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
 	if (err instanceof HTTPException) {
 		const status = err.status as ContentfulStatusCode;

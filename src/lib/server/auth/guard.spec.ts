@@ -2,6 +2,7 @@ import { isHttpError, isRedirect } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { homeFor, keepLanguage, requirePageRole, safeNext } from './guard';
 import type { SessionUser } from './types';
+import { viewerFor } from '../viewer';
 
 const user = (role: SessionUser['role']): SessionUser => ({
 	id: 1,
@@ -9,7 +10,12 @@ const user = (role: SessionUser['role']): SessionUser => ({
 	role,
 	jurisdiction: { departments: [], municipalities: [] }
 });
-const locals = (u: SessionUser | null) => ({ requestId: 'test', user: u, session: null });
+const locals = (u: SessionUser | null) => ({
+	requestId: 'test',
+	user: u,
+	session: null,
+	viewer: viewerFor(u, null)
+});
 
 function thrown(fn: () => unknown): unknown {
 	try {

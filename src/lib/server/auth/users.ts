@@ -1,19 +1,21 @@
 import type Database from 'better-sqlite3';
 import type { Jurisdiction, NewUser, Role, UserPatch, UserView } from '../../schemas/users';
 import { statement } from '../db/statements';
+import { ServiceError } from '../errors';
 import { audit, type AuditActor } from './audit';
 import type { PasswordHasher } from './password';
 import { revokeUserSessions } from './sessions';
 import { unlockAccount } from './throttle';
 import type { SessionUser } from './types';
 
-/** An expected refusal with a stable code; the API maps it to a status. */
-export class UserError extends Error {
+/** An expected refusal of user management; the API maps its code to a status (api/errors.ts). */
+export class UserError extends ServiceError {
 	constructor(
-		readonly code: 'email_taken' | 'not_found' | 'last_admin' | 'unknown_codes' | 'jurisdiction_required',
+		override readonly code:
+			'email_taken' | 'not_found' | 'last_admin' | 'unknown_codes' | 'jurisdiction_required',
 		message: string
 	) {
-		super(message);
+		super(code, message);
 	}
 }
 
