@@ -19,21 +19,36 @@ export default ts.config(
 		}
 	},
 	{
-		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
+		// Typed rules for every TypeScript and Svelte file: a promise nobody awaits loses its error,
+		// and an async function where a void callback is expected (an event handler, forEach) runs
+		// unawaited (immich does the same).
+		files: ['**/*.ts', '**/*.svelte'],
 		languageOptions: {
 			parserOptions: {
 				projectService: true,
 				extraFileExtensions: ['.svelte'],
 				parser: ts.parser,
-				svelteConfig
+				svelteConfig,
+				tsconfigRootDir: import.meta.dirname
 			}
+		},
+		rules: {
+			'@typescript-eslint/no-floating-promises': 'error',
+			'@typescript-eslint/no-misused-promises': 'error',
+			'@typescript-eslint/await-thenable': 'error'
 		}
 	},
 	{
-		// The browser must never reach server-only code (STYLE.md, convention 1).
+		// The browser must never reach server-only code (STYLE.md, convention 1), and neither may the
+		// code it shares with the server: pure domain logic, schemas, messages, configuration.
 		files: [
+			'src/lib/api/**',
 			'src/lib/components/**',
+			'src/lib/config/**',
+			'src/lib/domain/**',
+			'src/lib/i18n/**',
 			'src/lib/map/**',
+			'src/lib/schemas/**',
 			'src/lib/state/**',
 			'src/routes/**/+page.svelte',
 			'src/routes/**/+layout.svelte'

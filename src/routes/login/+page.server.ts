@@ -2,8 +2,6 @@ import { fail, redirect } from '@sveltejs/kit';
 import { LoginBody } from '$lib/schemas/users';
 import { sessionCookie } from '$lib/server/auth/cookie';
 import { homeFor, keepLanguage, safeNext } from '$lib/server/auth/guard';
-import { login } from '$lib/server/auth/login';
-import { passwordHasher } from '$lib/server/auth/password';
 import { SESSION_LIMITS } from '$lib/server/auth/sessions';
 import { serverContext } from '$lib/server/context';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,7 +17,7 @@ export const load: PageServerLoad = ({ locals, url }) => {
  * id, the same answer for unknown email and wrong password); the session cookie is set here.
  */
 export const actions: Actions = {
-	default: async ({ request, cookies, url, getClientAddress }) => {
+	default: async ({ request, cookies, url, locals }) => {
 		const form = await request.formData();
 		const email = String(form.get('email') ?? '').slice(0, 254);
 		const parsed = LoginBody.safeParse({ email, password: form.get('password') });
@@ -27,10 +25,10 @@ export const actions: Actions = {
 		const cookie = sessionCookie(url);
 		if (!cookie) return fail(403, { email, error: 'insecure' as const });
 
-		const outcome = await login(serverContext().db, passwordHasher(), {
+		const outcome = await serverContext().services.users.login({
 			email: parsed.data.email,
 			password: parsed.data.password,
-			ip: getClientAddress(),
+			ip: locals.viewer.ip,
 			userAgent: request.headers.get('user-agent'),
 			previousToken: cookies.get(cookie.name) ?? null
 		});

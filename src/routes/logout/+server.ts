@@ -1,12 +1,11 @@
 import { redirect } from '@sveltejs/kit';
 import { sessionCookie } from '$lib/server/auth/cookie';
-import { logout } from '$lib/server/auth/login';
 import { serverContext } from '$lib/server/context';
 import type { RequestHandler } from './$types';
 
 /** `POST /logout` from the sign-out button: ends the session on the server and drops the cookie. */
-export const POST: RequestHandler = ({ locals, cookies, url, getClientAddress }) => {
-	logout(serverContext().db, locals.session, getClientAddress());
+export const POST: RequestHandler = ({ locals, cookies, url }) => {
+	serverContext().services.users.logout(locals.session, locals.viewer);
 	const cookie = sessionCookie(url);
 	if (cookie) cookies.delete(cookie.name, cookie.options);
 	redirect(303, url.searchParams.get('lang') === 'en' ? '/login?lang=en' : '/login');

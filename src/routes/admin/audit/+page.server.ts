@@ -1,11 +1,11 @@
-import { error } from '@sveltejs/kit';
 import { AuditQuery, type AuditEntryView } from '$lib/schemas/users';
+import { serverContext } from '$lib/server/context';
 import type { PageServerLoad } from './$types';
 
 const FILTERS = ['action', 'actor', 'target', 'from', 'to', 'before'] as const;
 
-/** The audit log through `GET /api/audit`, with the filters in the page's URL (shareable, back-button friendly). */
-export const load: PageServerLoad = async ({ fetch, parent, url }) => {
+/** The audit log (the service behind `GET /api/audit`), filters in the page's URL (shareable, back-button friendly). */
+export const load: PageServerLoad = async ({ locals, parent, url }) => {
 	await parent();
 	const params = new URLSearchParams();
 	for (const key of FILTERS) {
@@ -18,8 +18,6 @@ export const load: PageServerLoad = async ({ fetch, parent, url }) => {
 		const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 		return { entries: [] as AuditEntryView[], nextBefore: null, filters, invalid: message };
 	}
-	const res = await fetch(`/api/audit?${params}`);
-	if (!res.ok) error(res.status, 'Could not load the audit log');
-	const page = (await res.json()) as { entries: AuditEntryView[]; nextBefore: number | null };
+	const page = serverContext().services.users.auditLog(locals.viewer, parsed.data);
 	return { ...page, filters, invalid: null };
 };

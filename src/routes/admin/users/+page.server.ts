@@ -1,20 +1,21 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { NewUser, ScopeList, UserPatch, type UserView } from '$lib/schemas/users';
+import { SERVICE_STATUS } from '$lib/server/api/errors';
 import { requirePageRole } from '$lib/server/auth/guard';
+import { serverContext } from '$lib/server/context';
+import { ServiceError } from '$lib/server/errors';
+import type { Viewer } from '$lib/server/viewer';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /**
- * The users page reads and writes through the API (`/api/users`), so that the role check, the
- * validation, the last-admin rule and the audit entry are the API's own; the form is parsed first
- * with the same zod schemas, to point at the field to fix.
+ * The users page calls the users service, as `/api/users` does, so that the role check, the
+ * last-admin rule and the audit entry are the same; the form is parsed first with the same zod
+ * schemas, to point at the field to fix.
  */
-export const load: PageServerLoad = async ({ fetch, parent }) => {
+export const load: PageServerLoad = async ({ locals, parent }) => {
 	await parent();
-	const res = await fetch('/api/users');
-	if (!res.ok) error(res.status, 'Could not load the users');
-	const { users } = (await res.json()) as { users: UserView[] };
-	return { users };
+	return { users: serverContext().services.users.list(locals.viewer) };
 };
 
 type Field = 'email' | 'role' | 'password' | 'jurisdiction' | 'scope';
@@ -37,21 +38,18 @@ function fieldsOf(
 	return [...fields];
 }
 
-/** Sends a change to the API; its refusal comes back as the API's error code. */
+/** Applies a change through the users service; a refusal comes back as its code and status. */
 async function send(
-	fetch: RequestEvent['fetch'],
-	path: string,
-	method: 'POST' | 'PATCH',
-	body: unknown
+	change: (viewer: Viewer) => Promise<UserView>,
+	viewer: Viewer
 ): Promise<{ ok: true; user: UserView } | { ok: false; status: number; code: string }> {
-	const res = await fetch(path, {
-		method,
-		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify(body)
-	});
-	const json = (await res.json()) as { user?: UserView; error?: { code: string } };
-	if (res.ok && json.user) return { ok: true, user: json.user };
-	return { ok: false, status: res.status, code: json.error?.code ?? 'generic' };
+	try {
+		return { ok: true, user: await change(viewer) };
+	} catch (error) {
+		if (error instanceof ServiceError)
+			return { ok: false, status: SERVICE_STATUS[error.code], code: error.code };
+		throw error;
+	}
 }
 
 const VALID = { success: true } as const;
@@ -69,7 +67,8 @@ async function patch(
 	if (!id.success || !scope.success || !parsed.success) {
 		return fail(400, { action, id: id.data ?? null, fields: fieldsOf(scope, parsed), code: 'invalid' });
 	}
-	const result = await send(event.fetch, `/api/users/${id.data}`, 'PATCH', parsed.data);
+	const users = serverContext().services.users;
+	const result = await send((viewer) => users.update(viewer, id.data, parsed.data), event.locals.viewer);
 	if (!result.ok)
 		return fail(result.status, { action, id: id.data, fields: [] as Field[], code: result.code });
 	return { action, id: id.data, done: result.user.email };
@@ -95,7 +94,8 @@ export const actions: Actions = {
 				code: 'invalid'
 			});
 		}
-		const result = await send(event.fetch, '/api/users', 'POST', parsed.data);
+		const users = serverContext().services.users;
+		const result = await send((viewer) => users.create(viewer, parsed.data), event.locals.viewer);
 		if (!result.ok)
 			return fail(result.status, {
 				action: 'create' as const,
