@@ -4,6 +4,7 @@ import { sessionCookie } from '$lib/server/auth/cookie';
 import { crossOriginRefusal } from '$lib/server/auth/csrf';
 import { authenticate } from '$lib/server/auth/sessions';
 import { serverContext } from '$lib/server/context';
+import { movedLocation } from '$lib/server/legacy-paths';
 import { PUBLIC_VIEWER, viewerFor } from '$lib/server/viewer';
 import { parseLocale } from '$lib/i18n';
 
@@ -25,6 +26,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	event.locals.viewer = PUBLIC_VIEWER;
 	if (!event.url.pathname.startsWith('/api/')) {
+		const moved = movedLocation(event.url);
+		if (moved)
+			return withSecurityHeaders(new Response(null, { status: 308, headers: { Location: moved } }), event);
 		const refused = refusePageRequest(event);
 		if (refused) return withSecurityHeaders(refused, event);
 		const cookie = sessionCookie(event.url);

@@ -63,7 +63,7 @@ export async function signIn(
 	who: { email: string; password: string },
 	next: string
 ): Promise<void> {
-	await page.goto(`/login?next=${encodeURIComponent(next)}`);
+	await page.goto(`/ingresar?next=${encodeURIComponent(next)}`);
 	await page.waitForLoadState('networkidle');
 	await page.locator('input[name=email]').fill(who.email);
 	await page.locator('input[name=password]').fill(who.password);

@@ -73,7 +73,7 @@ describe('the reported-issues map', () => {
 describe('the import page', () => {
 	it('lets a planner upload a file, rejects it whole for one bad row, then loads the good rows', async () => {
 		const { page } = await open();
-		await signIn(page, inject('planner'), '/imports');
+		await signIn(page, inject('planner'), '/importaciones');
 
 		const csv = [
 			'fecha,departamento,municipio,cod_mpio,cod_mpio_origen,genero,tipo_lider',

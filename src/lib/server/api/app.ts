@@ -5,7 +5,7 @@ import { loadSession, refuseCrossOrigin, requireDeclaredAccess } from './access'
 import { analysisRoutes } from './analysis';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
-import { boundaryRoutes, createBoundaryStore } from './boundaries';
+import { boundaryRoutes } from './boundaries';
 import type { ApiDeps, RouteDeps } from './deps';
 import { bookletRoutes, commitmentRoutes, dialogueRoutes, programmeRoutes } from './dialogues';
 import type { AppEnv } from './env';
@@ -41,7 +41,7 @@ export function createApi(deps: ApiDeps) {
 	return app
 		.route('/health', healthRoutes(routeDeps))
 		.route('/municipalities', municipalityRoutes(routeDeps))
-		.route('/boundaries', boundaryRoutes(createBoundaryStore(deps.config.boundariesDir)))
+		.route('/boundaries', boundaryRoutes(routeDeps))
 		.route('/categories', categoryRoutes(routeDeps))
 		.route('/stats', statsRoutes(routeDeps))
 		.route('/reports', reportRoutes(routeDeps))

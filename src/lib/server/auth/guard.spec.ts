@@ -33,7 +33,7 @@ describe('page guard', () => {
 		);
 		expect(isRedirect(error)).toBe(true);
 		const location = new URL((error as { location: string }).location, 'https://r.example');
-		expect(location.pathname).toBe('/login');
+		expect(location.pathname).toBe('/ingresar');
 		expect(location.searchParams.get('next')).toBe('/admin/audit?action=auth.*&lang=en');
 		expect(location.searchParams.get('lang')).toBe('en');
 	});

@@ -11,7 +11,7 @@ export function requirePageRole(locals: App.Locals, url: URL, ...roles: Role[]):
 	if (!user) {
 		const login = new URLSearchParams({ next: url.pathname + url.search });
 		if (url.searchParams.get('lang') === 'en') login.set('lang', 'en');
-		redirect(303, `/login?${login}`);
+		redirect(303, `/ingresar?${login}`);
 	}
 	if (!roles.includes(user.role)) error(403, 'No tiene acceso a esta página / You may not open this page');
 	return user;

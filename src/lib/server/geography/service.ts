@@ -7,13 +7,25 @@ import {
 } from '../db/municipalities';
 import { ServiceError } from '../errors';
 import type { ServiceDeps } from '../services';
+import { BOUNDARY_LAYERS, createBoundaryStore, type BoundaryLayer } from './boundaries';
 
 /**
- * The places everything else is about: DANE's municipalities and departments (public facts,
- * the same for every viewer), and the state of the loaded data for the health check.
+ * The places everything else is about: DANE's municipalities and departments and their web
+ * boundaries (public facts, the same for every viewer), and the state of the loaded data for the
+ * health check.
  */
-export function createGeographyService({ db }: ServiceDeps) {
+export function createGeographyService({ db, config }: ServiceDeps) {
+	const boundaryStore = createBoundaryStore(config.boundariesDir);
 	return {
+		/** A web boundary file, compressed once per version; null until `npm run geo:build` made it. */
+		boundaries(layer: BoundaryLayer) {
+			return boundaryStore.get(layer);
+		},
+		/** The version of each boundary file, for year-cacheable `?v=` URLs (null while missing). */
+		boundaryVersions(): Record<BoundaryLayer, string | null> {
+			const [municipalities, departments] = BOUNDARY_LAYERS.map((l) => boundaryStore.get(l)?.version ?? null);
+			return { municipalities: municipalities ?? null, departments: departments ?? null };
+		},
 		municipalities(): MunicipalitySummary[] {
 			return listMunicipalities(db);
 		},

@@ -1,19 +1,16 @@
-import { requirePageRole } from '$lib/server/auth/guard';
 import { serverContext } from '$lib/server/context';
-import { shippedMappings } from '$lib/server/import/mappings';
-import { listBatches } from '$lib/server/reports/batches';
 import type { PageServerLoad } from './$types';
 
-/** The import page is for planners and admins: checked here, and again by every API call it makes. */
-export const load: PageServerLoad = ({ locals, url }) => {
-	const user = requirePageRole(locals, url, 'admin', 'planner');
+/** The import page (planners and admins: the group's layout checks first, every service call again). */
+export const load: PageServerLoad = async ({ locals, parent }) => {
+	await parent();
+	const { imports } = serverContext().services;
 	return {
-		user: { email: user.email, role: user.role },
-		mappings: shippedMappings().map((m) => ({
+		mappings: imports.mappings(locals.viewer).map((m) => ({
 			id: m.id,
 			attribution: m.attribution,
 			description: m.description ?? ''
 		})),
-		batches: listBatches(serverContext().db)
+		batches: imports.batches(locals.viewer)
 	};
 };
