@@ -2,17 +2,10 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db/connection';
-import { describeProblems, importReports, ImportRejected } from '../src/lib/server/import/importer';
-import { MappingError, resolveMapping, shippedMappings } from '../src/lib/server/import/mappings';
-import { createResolverFactory } from '../src/lib/server/import/resolvers';
-import { deleteBatch, listBatches } from '../src/lib/server/reports/batches';
-import { SourceFileError } from '../src/lib/server/import/source-file';
-import { importSurveyCsv } from '../src/lib/server/surveys/panel';
-import {
-	importBookletsCsv,
-	importCommitmentsCsv,
-	importDialoguesCsv
-} from '../src/lib/server/dialogues/import';
+import { ServiceError } from '../src/lib/server/errors';
+import { describeProblems } from '../src/lib/server/import/importer';
+import { createServices } from '../src/lib/server/services';
+import { commandLineViewer } from '../src/lib/server/viewer';
 
 const USAGE = `Usage:
   npm run import -- reports FILE --mapping MAPPING [--skip-invalid] [--rejects FILE]
@@ -29,6 +22,21 @@ MAPPING is a shipped mapping id (e.g. policia-homicidios) or a path to a mapping
 By default one bad row rejects the whole file and nothing is stored; --skip-invalid stores the
 good rows and writes the rejected ones with their reasons to --rejects (default FILE.rejects.csv).`;
 
+/** The tables that are not reports, and how the command line words what each stored. */
+const TABLE_COMMANDS: Record<string, (rows: number, stored: number) => string> = {
+	dialogues: (rows, stored) =>
+		`${rows} rows read, ${stored} dialogues added (those already stored are left as they are).`,
+	booklets: (rows, stored) => `${rows} rows read, ${stored} booklets added.`,
+	commitments: (rows, stored) => `${rows} rows read, ${stored} commitments added.`,
+	survey: (rows, stored) =>
+		`${rows} rows read, ${stored} answers stored (an answer already stored is replaced).`
+};
+
+/**
+ * Every command goes through the import service as the command-line operator
+ * (`commandLineViewer()`), so imports and deletions made here are audited like those made in the
+ * browser, with the actor `cli:<os user>`.
+ */
 export async function runImportCli(argv: string[]): Promise<number> {
 	const { values, positionals } = parseArgs({
 		args: argv,
@@ -46,14 +54,16 @@ export async function runImportCli(argv: string[]): Promise<number> {
 		return command ? 0 : 2;
 	}
 	const config = loadConfig();
-	if (command === 'mappings') {
-		for (const m of shippedMappings()) console.log(`${m.id.padEnd(34)} ${m.attribution}`);
-		return 0;
-	}
 	const db = openDatabase(config.databaseFile);
+	const { imports } = createServices({ db, config });
+	const viewer = commandLineViewer();
 	try {
+		if (command === 'mappings') {
+			for (const m of imports.mappings(viewer)) console.log(`${m.id.padEnd(34)} ${m.attribution}`);
+			return 0;
+		}
 		if (command === 'batches') {
-			const batches = listBatches(db);
+			const batches = imports.batches(viewer);
 			if (batches.length === 0) console.log('No import batches.');
 			for (const b of batches) {
 				console.log(
@@ -66,57 +76,42 @@ export async function runImportCli(argv: string[]): Promise<number> {
 			const id = Number(arg);
 			if (!Number.isInteger(id) || id <= 0)
 				throw new Error('delete-batch needs a batch id (see `npm run import -- batches`)');
-			const result = deleteBatch(db, id);
-			if (!result.deleted) throw new Error(`No import batch ${id}`);
+			const result = imports.deleteBatch(viewer, id);
 			console.log(`Deleted batch #${id} and its ${result.reports} reports; the statistics are updated.`);
 			return 0;
 		}
-		if (command === 'dialogues') {
-			if (!arg) throw new Error(`Give the dialogues file to import.\n${USAGE}`);
-			const result = await importDialoguesCsv(db, arg);
-			console.log(
-				`${result.rows} rows read, ${result.added} dialogues added (those already stored are left as they are).`
-			);
-			return 0;
-		}
-		if (command === 'booklets' || command === 'commitments') {
+		const describeTable = Object.hasOwn(TABLE_COMMANDS, command) ? TABLE_COMMANDS[command]! : null;
+		if (describeTable) {
 			if (!arg) throw new Error(`Give the ${command} file to import.\n${USAGE}`);
-			const result = await (command === 'booklets' ? importBookletsCsv : importCommitmentsCsv)(db, arg);
-			console.log(`${result.rows} rows read, ${result.added} ${command} added.`);
-			return 0;
-		}
-		if (command === 'survey') {
-			if (!arg) throw new Error(`Give the survey file to import.\n${USAGE}`);
-			const result = await importSurveyCsv(db, arg);
-			console.log(
-				`${result.rows} rows read, ${result.answers} answers stored (an answer already stored is replaced).`
-			);
+			const result = await imports.importFile(viewer, { mapping: command, file: arg });
+			if ('table' in result) console.log(describeTable(result.rowsRead, result.stored));
 			return 0;
 		}
 		if (command !== 'reports') throw new Error(`Unknown command "${command}".\n${USAGE}`);
 		if (!arg) throw new Error(`Give the file to import.\n${USAGE}`);
 		if (!values.mapping) throw new Error(`Give --mapping (a shipped id or a file).\n${USAGE}`);
-		const mapping = resolveMapping(values.mapping);
 		const skipInvalid = values['skip-invalid'];
 		const rejectsFile = skipInvalid ? (values.rejects ?? `${arg}.rejects.csv`) : undefined;
 		let lastShown = 0;
-		const result = await importReports(
-			{ db, resolvers: createResolverFactory(db, config.boundariesSource) },
-			{
-				file: arg,
-				mapping,
-				skipInvalid,
-				rejectsFile,
-				onProgress: (p) => {
-					if (!process.stderr.isTTY || Date.now() - lastShown < 250) return;
-					lastShown = Date.now();
-					process.stderr.write(
-						`\r${Math.round((100 * p.bytesRead) / Math.max(1, p.bytesTotal))} % · ${p.rowsRead.toLocaleString('en')} rows`
-					);
-				}
+		const result = await imports.importFile(viewer, {
+			mapping: values.mapping,
+			file: arg,
+			skipInvalid,
+			rejectsFile,
+			onProgress: (p) => {
+				if (!process.stderr.isTTY || Date.now() - lastShown < 250) return;
+				lastShown = Date.now();
+				process.stderr.write(
+					`\r${Math.round((100 * p.bytesRead) / Math.max(1, p.bytesTotal))} % · ${p.rowsRead.toLocaleString('en')} rows`
+				);
 			}
-		);
+		});
 		if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+		if ('table' in result) {
+			// `--mapping survey` (or another table's name) imports that table, as the upload does.
+			console.log(`${result.rowsRead} rows read, ${result.stored} rows stored in ${result.table}.`);
+			return 0;
+		}
 		console.log(
 			`Batch #${result.batchId}: ${result.rowsRead.toLocaleString('en')} rows read, ${result.reportsInserted.toLocaleString('en')} reports stored, ${result.reportsDuplicate.toLocaleString('en')} already stored, ${result.rowsRejected} rows rejected, ${result.rowsPointOutside} points outside their municipality (${(result.durationMs / 1000).toFixed(1)} s).`
 		);
@@ -127,10 +122,11 @@ export async function runImportCli(argv: string[]): Promise<number> {
 		}
 		return 0;
 	} catch (error) {
+		// A refused file or mapping: nothing was stored. Other refusals (no such batch) and bugs
+		// reach the caller, which prints the message.
 		if (
-			error instanceof ImportRejected ||
-			error instanceof MappingError ||
-			error instanceof SourceFileError
+			error instanceof ServiceError &&
+			(error.code === 'import_rejected' || error.code === 'unknown_mapping')
 		) {
 			console.error(error.message);
 			console.error('Nothing was stored.');

@@ -11,6 +11,11 @@ import { seedDialogues } from '../src/lib/server/dialogues/seed';
  * loaded (skipped when the source has not changed), and the real datasets of ../shared/data/real
  * imported (once: a file already imported is skipped).
  * Each step is idempotent, so it runs on every `npm start`.
+ *
+ * These loads call the importers directly, not the import service (src/lib/server/import/service.ts):
+ * they are the installation seeding itself, run by no one on every start, and the service would
+ * write an audit entry each time a dataset first lands. What a person imports or deletes, at the
+ * command line (scripts/import.ts) or in the browser, goes through the service and is audited.
  */
 export async function prepareData(config: AppConfig = loadConfig()): Promise<void> {
 	const db = openDatabase(config.databaseFile);

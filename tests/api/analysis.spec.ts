@@ -5,7 +5,10 @@ import { importReports } from '../../src/lib/server/import/importer';
 import { parseMapping } from '../../src/lib/server/import/mappings';
 import { createResolverFactory } from '../../src/lib/server/import/resolvers';
 import { seedDialogues } from '../../src/lib/server/dialogues/seed';
-import { addUser, createTestContext, jsonHeaders, loginAs } from './helpers';
+import { ServiceError } from '../../src/lib/server/errors';
+import { createServices } from '../../src/lib/server/services';
+import { commandLineViewer, PUBLIC_VIEWER } from '../../src/lib/server/viewer';
+import { addUser, createTestContext, jsonHeaders, loginAs, TEST_SCRYPT } from './helpers';
 
 /**
  * Setting priorities through the API, on the six test municipalities (tests/api/helpers.ts):
@@ -304,6 +307,61 @@ describe('local spatial statistics', () => {
 			const res = await get(`/api/analysis/getis-ord?category=landmines&${bad}`, 'planner');
 			expect(res.status, bad).toBe(400);
 			expect(JSON.stringify(res.body), bad).toContain(field);
+		}
+	});
+});
+
+describe('the analysis service behind the API', () => {
+	const analysis = () =>
+		createServices({ db: ctx.db, config: ctx.config, testOnlyScrypt: TEST_SCRYPT }).analysis;
+
+	it('opens a department to a provider holding part of it: its cells come from its own municipalities', async () => {
+		const ipiales = await get('/api/analysis/patrol?category=landmines&area=52', 'ipiales');
+		expect(ipiales.status).toBe(200);
+		expect(ipiales.body).toMatchObject({ pointReports: 0, tooFew: true });
+		const outside = await get('/api/analysis/patrol?category=landmines&area=05', 'ipiales');
+		expect(outside.status).toBe(403);
+		expect(outside.body.error).toEqual({
+			code: 'outside_jurisdiction',
+			message: 'Department 05 is outside your jurisdiction'
+		});
+	});
+
+	it('answers 404 no_data for categories without reports', async () => {
+		const { status, body } = await get('/api/analysis/patrol?category=homicide', 'planner');
+		expect(status).toBe(404);
+		expect(body.error.code).toBe('no_data');
+	});
+
+	it('saves a scenario from the command line, audited under cli:<user> with no user id', () => {
+		const service = analysis();
+		const viewer = commandLineViewer();
+		const settings = { categories: ['landmines'], weights: { trend: 1 }, to: null };
+		const before = ctx.db.prepare('SELECT max(id) FROM audit_log').pluck().get();
+		const { id } = service.saveScenario(viewer, { name: 'Desde la consola', settings });
+		expect(service.scenarios(viewer).scenarios).toEqual([
+			expect.objectContaining({ id, name: 'Desde la consola', settings, createdBy: null })
+		]);
+		expect(service.deleteScenario(viewer, id)).toEqual({ deleted: id });
+		const entries = ctx.db
+			.prepare('SELECT actor_id AS id, actor_email AS email, action FROM audit_log WHERE id > ? ORDER BY id')
+			.all(before);
+		expect(entries).toEqual([
+			{ id: null, email: viewer.actor!.email, action: 'scenarios.create' },
+			{ id: null, email: viewer.actor!.email, action: 'scenarios.delete' }
+		]);
+		expect(viewer.actor!.email).toMatch(/^cli:/);
+	});
+
+	it('refuses the anonymous public even when called without the API', () => {
+		const service = analysis();
+		for (const call of [
+			() => service.patrolOptions(PUBLIC_VIEWER),
+			() => service.scenarios(PUBLIC_VIEWER),
+			() => service.priorityInputs(PUBLIC_VIEWER, { category: ['landmines'] })
+		]) {
+			expect(call).toThrow(ServiceError);
+			expect(call).toThrow(/Only/);
 		}
 	});
 });

@@ -4,8 +4,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runImportCli } from '../../scripts/import';
+import type { AuditEntryView } from '../../src/lib/schemas/users';
+import { createApi } from '../../src/lib/server/api/app';
+import { loadConfig } from '../../src/lib/server/config';
 import { openDatabase } from '../../src/lib/server/db/connection';
-import { seedBoundaries } from './helpers';
+import { commandLineViewer } from '../../src/lib/server/viewer';
+import { addUser, seedBoundaries, sessionCookieFor, TEST_SCRYPT } from './helpers';
 
 /** `npm run import -- reports FILE --mapping MAPPING`, as a user runs it, on a temporary database. */
 
@@ -113,5 +117,96 @@ describe('npm run import', () => {
 		const result = await cli(['reports', 'x.csv', '--mapping', 'nope']);
 		expect(result.code).toBe(1);
 		expect(result.err).toMatch(/No shipped mapping "nope"\. Shipped: .*policia-homicidios/);
+	});
+});
+
+describe('the command line in the audit log', () => {
+	/** The audit entries of one action, as an admin reads them through `GET /api/audit`. */
+	async function audited(action: string): Promise<AuditEntryView[]> {
+		const db = openDatabase(process.env.RESILIENCIA_DB!);
+		try {
+			const admin =
+				(db.prepare("SELECT id FROM users WHERE email = 'admin@example.org'").pluck().get() as
+					number | undefined) ?? (await addUser(db, { email: 'admin@example.org', role: 'admin' })).id;
+			const api = createApi({ db, config: loadConfig(), testOnlyScrypt: TEST_SCRYPT });
+			const res = await api.request(`/api/audit?action=${action}`, {
+				headers: { cookie: sessionCookieFor(db, admin) }
+			});
+			expect(res.status).toBe(200);
+			return ((await res.json()) as { entries: AuditEntryView[] }).entries;
+		} finally {
+			db.close();
+		}
+	}
+	const cliActor = { id: null, email: commandLineViewer().actor!.email };
+
+	it('audits an import and a batch deletion as cli:<user>, like the same actions over HTTP', async () => {
+		expect(cliActor.email).toMatch(/^cli:./);
+		const file = path.join(dir, 'pasto.csv');
+		fs.writeFileSync(
+			file,
+			[
+				'fecha,departamento,municipio,codigo_dane,cod_mpio,codigo_origen,arma_medio,genero,grupo_edad,cantidad',
+				'2021-04-02,NARIÑO,Pasto (CT),52001000,52001,fuente,ARMA DE FUEGO,MASCULINO,ADULTOS,3',
+				'2021-05-02,NARIÑO,Pasto (CT),52001000,52001,fuente,ARMA DE FUEGO,FEMENINO,ADULTOS,1'
+			].join('\n')
+		);
+		const loaded = await cli(['reports', file, '--mapping', 'policia-homicidios']);
+		expect(loaded.code).toBe(0);
+		const batch = Number(/Batch #(\d+)/.exec(loaded.out)?.[1]);
+		expect(batch).toBeGreaterThan(1);
+
+		const imports = await audited('reports.import');
+		expect(imports.find((e) => e.target === `batch:${batch}`)).toMatchObject({
+			actor: cliActor,
+			ip: null,
+			details: { mapping: 'policia-homicidios', file: 'pasto.csv', inserted: 2, duplicate: 0, rejected: 0 }
+		});
+
+		const before = reports().n;
+		const deleted = await cli(['delete-batch', String(batch)]);
+		expect(deleted.code).toBe(0);
+		expect(deleted.out).toContain(`Deleted batch #${batch} and its 2 reports`);
+		expect(reports().n).toBe(before - 2);
+		expect(await audited('reports.delete')).toEqual([
+			expect.objectContaining({ actor: cliActor, target: `batch:${batch}`, details: { reports: 2 } })
+		]);
+
+		// A batch that is not there: refused, and nothing audited.
+		await expect(cli(['delete-batch', String(batch)])).rejects.toThrow(`No import batch ${batch}`);
+		expect(await audited('reports.delete')).toHaveLength(1);
+	});
+
+	it("audits a table import (the leaders' survey) with the same action as the upload", async () => {
+		const file = path.join(dir, 'survey.csv');
+		fs.writeFileSync(
+			file,
+			[
+				'municipality,respondent,sector,sex,area,wave,question,value',
+				'52001,C001,youth,F,rural,2021-04,rural-safety,2',
+				'52001,C002,youth,M,urban,2021-04,trust:police,4'
+			].join('\n')
+		);
+		const result = await cli(['survey', file]);
+		expect(result.code).toBe(0);
+		expect(result.out).toContain('2 rows read, 2 answers stored');
+		expect(await audited('surveys.import')).toEqual([
+			expect.objectContaining({ actor: cliActor, target: 'survey.csv', details: { rows: 2, stored: 2 } })
+		]);
+	});
+
+	it('audits nothing for a refused file', async () => {
+		const file = path.join(dir, 'survey-bad.csv');
+		fs.writeFileSync(
+			file,
+			[
+				'municipality,respondent,sector,sex,area,wave,question,value',
+				'52001,C003,youth,F,rural,2021-04,trust:police,7'
+			].join('\n')
+		);
+		const result = await cli(['survey', file]);
+		expect(result.code).toBe(1);
+		expect(result.err).toContain('Nothing was stored.');
+		expect(await audited('surveys.import')).toHaveLength(1);
 	});
 });

@@ -1,10 +1,95 @@
+import { z } from 'zod';
+import { categoryById, type CategoryId } from '$lib/domain/categories';
 import type { PatrolCell } from '$lib/domain/patrol-cells';
 import type { Indicator } from '$lib/domain/priority-index';
+import { CategoryList, Flag, Month } from './query';
 
 /**
- * The answers of the analysis API (src/lib/server/api/analysis.ts), shared by the server that
- * builds them and the pages that read them.
+ * The questions and answers of the analysis service (src/lib/server/analysis/service.ts) and its
+ * API (src/lib/server/api/analysis.ts), shared by the server that builds them and the pages that
+ * read them.
  */
+
+/** `weights=homicide:2,extortion:0.5`: a weight per category, 0–10. */
+export const CategoryWeights = z
+	.string()
+	.max(600)
+	.transform((text, ctx) => {
+		const out: Record<string, number> = {};
+		for (const part of text.split(',').filter(Boolean)) {
+			const [id, value] = part.split(':');
+			const weight = Number(value);
+			if (!id || !categoryById(id as CategoryId) || !(weight >= 0 && weight <= 10))
+				ctx.addIssue({ code: 'custom', message: `"${part.slice(0, 40)}" is not category:weight (0–10)` });
+			else out[id] = weight;
+		}
+		return out;
+	});
+
+/** `GET /api/analysis/patrol` and `/patrol.geojson`. */
+export const PatrolParams = z.object({
+	category: CategoryList,
+	weights: CategoryWeights.optional(),
+	to: Month.optional(),
+	resolution: z.coerce.number().int().min(5).max(9).default(7),
+	half_life_days: z.coerce.number().int().min(7).max(3650).default(365),
+	area: z
+		.string()
+		.regex(/^\d{2}(\d{3})?$/, 'must be a department (2 digits) or municipality (5 digits) code')
+		.optional()
+});
+export type PatrolParams = z.infer<typeof PatrolParams>;
+
+/** `GET /api/analysis/local-moran` and `/getis-ord`. */
+export const SpatialParams = z
+	.object({
+		category: CategoryList,
+		from: Month.optional(),
+		to: Month.optional(),
+		measure: z.enum(['rate', 'smoothed_rate']).default('rate'),
+		permutations: z.coerce.number().int().min(99).max(9999).default(999),
+		seed: z.coerce
+			.number()
+			.int()
+			.min(0)
+			.max(2 ** 32 - 1)
+			.default(2021),
+		fdr: Flag.default(false),
+		alpha: z.coerce.number().min(0.0001).max(0.2).default(0.05)
+	})
+	.refine((p) => !p.from || !p.to || p.from <= p.to, {
+		message: '`from` must not be after `to`',
+		path: ['from']
+	});
+export type SpatialParams = z.infer<typeof SpatialParams>;
+
+/** `GET /api/analysis/priority-inputs`. */
+export const PriorityInputsQuery = z.object({ category: CategoryList, to: Month.optional() });
+export type PriorityInputsQuery = z.infer<typeof PriorityInputsQuery>;
+
+/** What a saved scenario reproduces: the chosen categories, the weights and the end month. */
+export const ScenarioSettings = z.object({
+	categories: z.array(z.string().max(40)).min(1).max(20),
+	weights: z.record(z.string().max(60), z.number().min(0).max(10)),
+	to: Month.nullable().default(null)
+});
+export type ScenarioSettings = z.infer<typeof ScenarioSettings>;
+
+/** `POST /api/analysis/scenarios`. */
+export const ScenarioInput = z.object({ name: z.string().trim().min(1).max(80), settings: ScenarioSettings });
+export type ScenarioInput = z.infer<typeof ScenarioInput>;
+
+/** `DELETE /api/analysis/scenarios/:id`. */
+export const ScenarioId = z.object({ id: z.coerce.number().int().positive() });
+
+export type SavedScenario = {
+	id: number;
+	name: string;
+	settings: ScenarioSettings;
+	createdAt: string;
+	/** The email of who saved it; null once that user is gone or when saved at the command line. */
+	createdBy: string | null;
+};
 
 /**
  * The raw indicators of the priority index for every municipality, for the 12 months ending at

@@ -6,6 +6,7 @@
 export const SERVICE_ERROR_CODES = [
 	'invalid_request',
 	'not_found',
+	'no_data',
 	'conflict',
 	'forbidden',
 	'outside_jurisdiction',
@@ -14,6 +15,8 @@ export const SERVICE_ERROR_CODES = [
 	'no_rate',
 	'unknown_mapping',
 	'import_rejected',
+	'upload_failed',
+	'empty_file',
 	'busy',
 	'email_taken',
 	'last_admin',

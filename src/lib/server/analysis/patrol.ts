@@ -1,12 +1,12 @@
 import { MIN_POINT_REPORTS, patrolCells, weekdayPattern, type PointReport } from '$lib/domain/patrol-cells';
 import type { PatrolOptions, PatrolResult } from '$lib/schemas/analysis';
-import { jurisdictionParams, type JurisdictionFilter } from '../auth/jurisdiction';
 import type { DB } from '../db/connection';
 import { statement } from '../db/statements';
+import type { Scope } from '../scope';
 
 /**
- * The providers' patrol view: point reports inside the caller's jurisdiction (and, optionally, one
- * department or municipality of it), up to the end of `to`, summed on H3 cells by
+ * The providers' patrol view: point reports inside the caller's scope (src/lib/server/scope.ts;
+ * optionally, one department or municipality of it), up to the end of `to`, summed on H3 cells by
  * src/lib/domain/patrol-cells.ts.
  */
 
@@ -35,7 +35,7 @@ export function endOfMonth(month: string): number {
 	return Date.UTC(y, m, 1) - 1;
 }
 
-export function patrolView(db: DB, filter: JurisdictionFilter | null, query: PatrolQuery): PatrolResult {
+export function patrolView(db: DB, scope: Scope, query: PatrolQuery): PatrolResult {
 	const end = endOfMonth(query.to);
 	const rows = statement(
 		db,
@@ -49,7 +49,7 @@ export function patrolView(db: DB, filter: JurisdictionFilter | null, query: Pat
 		categories: JSON.stringify(query.categories),
 		to: query.to,
 		area: query.area,
-		...jurisdictionParams(filter)
+		...scope.sqlParams
 	}) as { lon: number; lat: number; category: string; date: string; precision: string; count: number }[];
 
 	const points: PointReport[] = rows.map((r) => {
@@ -86,8 +86,8 @@ export function patrolView(db: DB, filter: JurisdictionFilter | null, query: Pat
  * What the patrol view can be asked for, inside the caller's jurisdiction. Each query spells out
  * the standard jurisdiction restriction (src/lib/server/auth/jurisdiction.ts): no SQL is built.
  */
-export function patrolOptions(db: DB, filter: JurisdictionFilter | null): PatrolOptions {
-	const params = jurisdictionParams(filter);
+export function patrolOptions(db: DB, scope: Scope): PatrolOptions {
+	const params = scope.sqlParams;
 	const categories = statement(
 		db,
 		`SELECT category AS id, count(*) AS pointReports, max(month) AS "to" FROM reports
@@ -102,7 +102,7 @@ export function patrolOptions(db: DB, filter: JurisdictionFilter | null): Patrol
 		`SELECT code, name FROM departments
 		 WHERE @unrestricted = 1 OR code IN (SELECT value FROM json_each(@departments)) ORDER BY name`
 	).all(params) as { code: string; name: string }[];
-	if (filter === null) {
+	if (scope.unrestricted) {
 		// The whole country: departments only (1,122 municipalities would not fit a list), no frame.
 		return { categories, areas: departments.map((d) => ({ ...d, kind: 'department' as const })), bbox: null };
 	}

@@ -39,6 +39,7 @@ export function errorBody(code: string, message: string, details?: unknown): Api
 export const SERVICE_STATUS = {
 	invalid_request: 400,
 	not_found: 404,
+	no_data: 404,
 	conflict: 409,
 	forbidden: 403,
 	outside_jurisdiction: 403,
@@ -47,6 +48,8 @@ export const SERVICE_STATUS = {
 	no_rate: 400,
 	unknown_mapping: 400,
 	import_rejected: 422,
+	upload_failed: 400,
+	empty_file: 400,
 	busy: 503,
 	email_taken: 409,
 	last_admin: 409,
