@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDialogues } from '../../src/lib/server/dialogues/seed';
-import { addUser, createTestContext, loginAs } from './helpers';
+import { createServices } from '../../src/lib/server/services';
+import { commandLineViewer, PUBLIC_VIEWER } from '../../src/lib/server/viewer';
+import { addUser, createTestContext, loginAs, TEST_SCRYPT } from './helpers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -306,6 +308,63 @@ describe('editing, deleting and Spanish messages', () => {
 			.pluck()
 			.all(`dialogue:${id}`);
 		expect(actions).toEqual(['dialogues.create', 'dialogues.update', 'dialogues.delete']);
+	});
+});
+
+describe('the dialogues service, as the API, the pages and the command line call it', () => {
+	it('scopes commitments to a provider’s jurisdiction', async () => {
+		await addUser(ctx.db, {
+			email: 'policia.narino@example.org',
+			role: 'provider',
+			jurisdiction: { departments: ['52'], municipalities: [] }
+		});
+		const provider = await loginAs(ctx.api, 'policia.narino@example.org');
+		const planner = await loginAs(ctx.api, 'planner@example.org');
+		const codes = async (cookie: string) =>
+			new Set(
+				((await get('/api/commitments', cookie)).body.commitments as Json[]).map((c) => c.code as string)
+			);
+		expect(await codes(planner.cookie!)).toContain('05120');
+		const narino = await codes(provider.cookie!);
+		expect(narino.size).toBeGreaterThan(0);
+		expect([...narino].every((code) => code.startsWith('52'))).toBe(true);
+	});
+
+	it('refuses writes to the public, and audits the command line as itself', () => {
+		const { dialogues } = createServices({ db: ctx.db, config: ctx.config, testOnlyScrypt: TEST_SCRYPT });
+		const input = {
+			programme: 'other' as const,
+			title: 'Mesa desde la consola',
+			municipality: '52001',
+			date: '2023',
+			place: null,
+			placeSensitive: true,
+			participants: { community: null, institutions: null, publicForce: null, women: null, men: null },
+			issues: [],
+			summary: null
+		};
+		expect(() => dialogues.create(PUBLIC_VIEWER, input, 'en')).toThrow(
+			expect.objectContaining({ code: 'forbidden' })
+		);
+		const { id } = dialogues.create(commandLineViewer(), input, 'en');
+		// The latest entry for it: SQLite reuses the id of a dialogue deleted above.
+		const entry = ctx.db
+			.prepare(
+				'SELECT actor_id AS actorId, actor_email AS email FROM audit_log WHERE target = ? ORDER BY id DESC'
+			)
+			.get(`dialogue:${id}`);
+		expect(entry).toEqual({ actorId: null, email: expect.stringMatching(/^cli:/) });
+		expect(() => dialogues.create(commandLineViewer(), input, 'en')).toThrow(
+			expect.objectContaining({ code: 'conflict' })
+		);
+		expect(() =>
+			dialogues.addCommitment(commandLineViewer(), 999_999, {
+				institution: 'Alcaldía',
+				action: 'Mesa mensual',
+				dueDate: null,
+				status: 'open'
+			})
+		).toThrow(expect.objectContaining({ code: 'not_found' }));
 	});
 });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CategoryId } from '$lib/domain/categories';
+import type { CommitmentStatus } from '$lib/domain/commitments';
+import { MunicipalityCode } from './municipality';
 
 /** A dialogue as the form and the API take it: the same schema validates both ends. */
 
@@ -60,6 +62,7 @@ export const CommitmentUpdate = z
 		note: z.string().trim().max(2000).nullable().default(null)
 	})
 	.strict();
+export type CommitmentUpdate = z.infer<typeof CommitmentUpdate>;
 
 export const BookletInput = z
 	.object({
@@ -72,15 +75,112 @@ export const BookletInput = z
 	.strict();
 export type BookletInput = z.infer<typeof BookletInput>;
 
+/** `/dialogues/:id`, `/commitments/:id`. */
+export const RecordId = z.object({
+	id: z.coerce
+		.number()
+		.int()
+		.positive()
+		.max(2 ** 31)
+});
+
+export const DialogueQuery = z.object({
+	year: z.coerce.number().int().min(1990).max(2100).optional(),
+	municipality: MunicipalityCode.optional(),
+	programme: z
+		.string()
+		.regex(/^[a-z-]{1,60}$/)
+		.optional()
+});
+export type DialogueFilter = z.infer<typeof DialogueQuery>;
+
+export const CommitmentQuery = z.object({
+	institution: z.string().max(200).optional(),
+	municipality: MunicipalityCode.optional(),
+	status: z.enum(['open', 'in_progress', 'done', 'overdue']).optional(),
+	format: z.enum(['json', 'csv']).default('json')
+});
+export type CommitmentFilter = Omit<z.infer<typeof CommitmentQuery>, 'format'>;
+
+/**
+ * A dialogue as GET /api/dialogues lists it. The public gets public fields only; `summary` (and a
+ * meeting place marked sensitive) only signed-in roles.
+ */
+export type DialogueView = {
+	id: number;
+	programme: DialogueInput['programme'];
+	title: string;
+	/** With its representative point (DANE MGN), where a dialogue without a public place is drawn. */
+	municipality: { code: string; name: string; department: string; point: [number, number] };
+	year: number;
+	date: string | null;
+	place: { lon: number; lat: number } | null;
+	issues: string[];
+	summary?: string | null;
+};
+
 /** A commitment as GET /api/commitments lists it: `status` is derived (overdue from the due date). */
 export type CommitmentView = {
 	id: number;
 	institution: string;
 	action: string;
 	dueDate: string | null;
-	status: 'open' | 'in_progress' | 'done' | 'overdue';
+	status: CommitmentStatus;
 	dialogueId: number;
 	title: string;
 	code: string;
 	name: string;
 };
+
+/** A prevention booklet as the dialogues page lists it (its steps are public, see the prevention page). */
+export type BookletView = {
+	id: number;
+	dialogueId: number | null;
+	municipality: { code: string; name: string };
+	problem: string;
+	steps: string[];
+	resources: string | null;
+};
+
+/*
+ * The /dialogos forms as the schemas above take them, read the same way by the page (to check
+ * before sending) and by its form actions (to check again and save).
+ */
+
+const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
+
+export function dialogueFromForm(form: FormData) {
+	return {
+		programme: text(form, 'programme'),
+		title: text(form, 'title'),
+		municipality: text(form, 'municipality'),
+		date: text(form, 'date'),
+		issues: form.getAll('issues').map(String),
+		summary: text(form, 'summary') || null
+	};
+}
+
+export function commitmentFromForm(form: FormData) {
+	return {
+		institution: text(form, 'institution'),
+		action: text(form, 'action'),
+		dueDate: text(form, 'dueDate') || null
+	};
+}
+
+/** Steps are typed one per line. */
+export function bookletFromForm(form: FormData) {
+	return {
+		municipality: text(form, 'municipality'),
+		problem: text(form, 'problem'),
+		steps: text(form, 'steps')
+			.split('\n')
+			.map((s) => s.trim())
+			.filter(Boolean),
+		resources: text(form, 'resources') || null
+	};
+}
+
+export function commitmentUpdateFromForm(form: FormData) {
+	return { status: text(form, 'status'), note: text(form, 'note') || null };
+}

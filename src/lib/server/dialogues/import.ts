@@ -2,17 +2,22 @@ import { z } from 'zod';
 import { BookletInput, CommitmentInput, DialogueInput } from '$lib/schemas/dialogues';
 import { fieldErrors } from '$lib/schemas/validation';
 import type { Mapping } from '$lib/domain/import/mapping';
+import type { ImportLimits } from '../config';
 import type { DB } from '../db/connection';
+import { statement } from '../db/statements';
 import { ImportRejected } from '../import/importer';
 import { ProblemList } from '../import/problems';
-import { openSourceFile } from '../import/source-file';
+import { openSourceFile, type SourceFile } from '../import/source-file';
+import { StagedRows } from '../import/staging';
 import { insertBooklet, insertCommitment, insertDialogue } from './store';
 
 /**
  * Dialogues, prevention booklets and commitments from CSV. Every row is validated by the same
  * schema as the form and the API, references (municipality, dialogue) are checked against the
  * database, and the file is stored all or nothing, in one transaction: one bad row rejects it
- * with every problem listed by row and column, and nothing is written.
+ * with every problem listed by row and column, and nothing is written. The rows are read as a
+ * stream and staged on disk until the end of the file (import/staging.ts), so memory stays flat
+ * however large the file; only the problems (the first 100) are kept.
  *
  * - dialogues: `programme,title,municipality,date,issues,summary` (issues separated by `;`); a
  *   dialogue already stored (same programme, municipality, year and title) is left as it is;
@@ -45,11 +50,11 @@ const list = (text: string) =>
 const optionalId = (text: string) => (text === '' ? null : Number(text));
 
 const municipalityExists = (db: DB, code: string): [string, string] | null =>
-	db.prepare('SELECT 1 FROM municipalities WHERE code = ?').get(code)
+	statement(db, 'SELECT 1 FROM municipalities WHERE code = ?').get(code)
 		? null
 		: ['municipality', `no municipality has the code ${code}`];
 const dialogueExists = (db: DB, id: number | null, column: string): [string, string] | null =>
-	id === null || db.prepare('SELECT 1 FROM dialogues WHERE id = ?').get(id)
+	id === null || statement(db, 'SELECT 1 FROM dialogues WHERE id = ?').get(id)
 		? null
 		: [column, `no dialogue has the id ${id}`];
 
@@ -108,8 +113,13 @@ const COMMITMENTS: Kind<CommitmentRow> = {
 	insert: (db, { dialogue, ...commitment }) => insertCommitment(db, dialogue, commitment) > 0
 };
 
-async function importRows<T>(db: DB, file: string, kind: Kind<T>): Promise<{ rows: number; added: number }> {
-	const source = await openSourceFile(file, CSV);
+async function importRows<T>(
+	db: DB,
+	file: string,
+	kind: Kind<T>,
+	limits?: ImportLimits
+): Promise<{ rows: number; added: number }> {
+	const source = await openSourceFile(file, CSV, limits);
 	const missing = kind.required.filter((c) => !source.header.includes(c));
 	if (missing.length > 0) {
 		throw new ImportRejected(
@@ -117,8 +127,22 @@ async function importRows<T>(db: DB, file: string, kind: Kind<T>): Promise<{ row
 				(kind.optional.length ? ` (optional: ${kind.optional.join(', ')})` : '')
 		);
 	}
+	const good = new StagedRows<T>();
+	try {
+		return await stageAndStore(db, source, kind, good);
+	} finally {
+		good.remove();
+	}
+}
+
+/** Validates every row into `good`, then stores them in one transaction unless one was bad. */
+async function stageAndStore<T>(
+	db: DB,
+	source: SourceFile,
+	kind: Kind<T>,
+	good: StagedRows<T>
+): Promise<{ rows: number; added: number }> {
 	const problems = new ProblemList();
-	const good: T[] = [];
 	let rows = 0;
 	for await (const record of source.records) {
 		rows++;
@@ -142,24 +166,25 @@ async function importRows<T>(db: DB, file: string, kind: Kind<T>): Promise<{ row
 			fail(...problem);
 			continue;
 		}
-		good.push(parsed.data);
+		// Once the file is refused, the rest is read only to list its problems.
+		if (problems.count === 0) good.add(parsed.data);
 	}
 	problems.rejectIfAny(kind.label);
 	let added = 0;
 	db.transaction(() => {
-		for (const value of good) if (kind.insert(db, value)) added++;
+		for (const value of good.values()) if (kind.insert(db, value)) added++;
 	})();
 	return { rows, added };
 }
 
-export function importDialoguesCsv(db: DB, file: string) {
-	return importRows(db, file, DIALOGUES);
+export function importDialoguesCsv(db: DB, file: string, limits?: ImportLimits) {
+	return importRows(db, file, DIALOGUES, limits);
 }
 
-export function importBookletsCsv(db: DB, file: string) {
-	return importRows(db, file, BOOKLETS);
+export function importBookletsCsv(db: DB, file: string, limits?: ImportLimits) {
+	return importRows(db, file, BOOKLETS, limits);
 }
 
-export function importCommitmentsCsv(db: DB, file: string) {
-	return importRows(db, file, COMMITMENTS);
+export function importCommitmentsCsv(db: DB, file: string, limits?: ImportLimits) {
+	return importRows(db, file, COMMITMENTS, limits);
 }

@@ -9,9 +9,12 @@ import {
 	underReportingFlags
 } from '$lib/domain/priority-index';
 import { requirePageRole } from '$lib/server/auth/guard';
+import { serverContext } from '$lib/server/context';
 import { mapPageData } from '$lib/server/map-page';
-import type { MunicipalityDetail } from '$lib/schemas/municipality';
-import type { PriorityInputs } from '$lib/schemas/analysis';
+import { optionalCall, pageCall } from '$lib/server/page-errors';
+import { MunicipalityCode } from '$lib/schemas/municipality';
+import { PriorityInputsQuery } from '$lib/schemas/analysis';
+import { TimeseriesQuery } from '$lib/schemas/reports';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -19,7 +22,7 @@ import type { PageServerLoad } from './$types';
  * so the brief can be shared and printed as it was seen): its rank and why, its trend, its
  * dialogues and commitments. Computed here with the same pure functions as the page.
  */
-export const load: PageServerLoad = async ({ locals, url, params, fetch }) => {
+export const load: PageServerLoad = ({ locals, url, params }) => {
 	requirePageRole(locals, url, 'admin', 'planner');
 	const categories = (url.searchParams.get('category') ?? 'homicide')
 		.split(',')
@@ -34,16 +37,17 @@ export const load: PageServerLoad = async ({ locals, url, params, fetch }) => {
 	if (Object.keys(weights).length === 0) for (const c of categories) weights[`rate:${c}`] = 1;
 	const to = url.searchParams.get('to');
 
-	const query = new URLSearchParams({ category: categories.join(',') });
-	if (to && /^\d{4}-\d{2}$/.test(to)) query.set('to', to);
-	const [inputsResponse, detailResponse] = await Promise.all([
-		fetch(`/api/analysis/priority-inputs?${query}`),
-		fetch(`/api/municipalities/${params.code}`)
-	]);
-	if (detailResponse.status === 404 || detailResponse.status === 400) error(404, 'Municipio no encontrado');
-	if (!inputsResponse.ok) error(inputsResponse.status, 'No se pudieron calcular los indicadores');
-	const inputs = (await inputsResponse.json()) as PriorityInputs;
-	const { municipality: detail } = (await detailResponse.json()) as { municipality: MunicipalityDetail };
+	const { analysis, geography, reports } = serverContext().services;
+	const code = MunicipalityCode.safeParse(params.code);
+	if (!code.success) error(404, 'Municipio no encontrado');
+	const detail = pageCall(() => geography.municipality(code.data), { not_found: 'Municipio no encontrado' });
+	const inputsQuery = PriorityInputsQuery.safeParse({
+		category: categories.join(','),
+		to: to && /^\d{4}-\d{2}$/.test(to) ? to : undefined
+	});
+	const cannotCompute = 'No se pudieron calcular los indicadores';
+	if (!inputsQuery.success) error(400, cannotCompute);
+	const inputs = pageCall(() => analysis.priorityInputs(locals.viewer, inputsQuery.data), cannotCompute);
 	const index = inputs.codes.indexOf(params.code);
 
 	const data = normaliseIndicators(inputs.indicators, inputs.codes.length);
@@ -58,43 +62,22 @@ export const load: PageServerLoad = async ({ locals, url, params, fetch }) => {
 	// Two windows of monthly counts: the one ranked and the 12 months before it (the trend).
 	const counted = categories.filter((c) => categoryById(c).unit !== 'hectares');
 	const seriesFrom = monthLabel(monthIndex(inputs.window.from) - 12);
-	const [series, dialogues, commitments] = await Promise.all([
-		counted.length
-			? fetch(
-					`/api/municipalities/${params.code}/timeseries?category=${counted.join(',')}&from=${seriesFrom}&to=${inputs.window.to}`
-				).then((r) =>
-					r.ok ? (r.json() as Promise<{ series: { month: string; count: number | null }[] }>) : null
-				)
-			: null,
-		fetch(`/api/dialogues?municipality=${params.code}`).then(
-			(r) =>
-				r.json() as Promise<{
-					dialogues: {
-						id: number;
-						title: string;
-						programme: string;
-						year: number;
-						date: string | null;
-						issues: string[];
-					}[];
-				}>
-		),
-		fetch(`/api/commitments?municipality=${params.code}`).then(
-			(r) =>
-				r.json() as Promise<{
-					commitments: {
-						id: number;
-						institution: string;
-						action: string;
-						dueDate: string | null;
-						status: string;
-					}[];
-				}>
-		)
-	]);
+	const seriesQuery = TimeseriesQuery.safeParse({
+		category: counted.join(','),
+		from: seriesFrom,
+		to: inputs.window.to
+	});
+	const series = seriesQuery.success
+		? optionalCall(() => reports.timeseries(locals.viewer, code.data, seriesQuery.data))
+		: null;
+	// The brief is for admins and planners; the services scope what the viewer may see.
+	const dialogues = serverContext().services.dialogues.list(locals.viewer, { municipality: code.data });
+	const commitments = serverContext().services.dialogues.commitments(locals.viewer, {
+		municipality: code.data
+	});
 
 	return {
-		...(await mapPageData(fetch)),
+		...mapPageData(),
 		detail,
 		categories,
 		weights,
@@ -109,7 +92,7 @@ export const load: PageServerLoad = async ({ locals, url, params, fetch }) => {
 		underReporting: flags[index] ?? false,
 		parts: breakdown(data, weights, index).filter((p) => (weights[p.id] ?? 0) > 0),
 		series: series?.series ?? [],
-		dialogues: dialogues.dialogues,
-		commitments: commitments.commitments
+		dialogues,
+		commitments
 	};
 };
