@@ -74,15 +74,17 @@ describe('the reports service', () => {
 	it('serves the public one cached answer until the reports change', async () => {
 		const first = services.reports.areaFigures(PUBLIC_VIEWER, 'municipality', YEAR_2019);
 		expect(services.reports.areaFigures(PUBLIC_VIEWER, 'municipality', YEAR_2019)).toBe(first);
-		expect(first.total).toBe(130);
+		// The public total is the nation's cell of the release: 130 perturbed by at most ±5.
+		expect(Math.abs(first.total! - 130)).toBeLessThanOrEqual(5);
 
 		const batch = await importHomicides('more.csv', [['52001', 12]]);
 		const afterImport = services.reports.areaFigures(PUBLIC_VIEWER, 'municipality', YEAR_2019);
 		expect(afterImport).not.toBe(first);
-		expect(afterImport.total).toBe(142);
+		expect(Math.abs(afterImport.total! - 142)).toBeLessThanOrEqual(5);
 
 		deleteBatch(ctx.db, batch);
-		expect(services.reports.areaFigures(PUBLIC_VIEWER, 'municipality', YEAR_2019).total).toBe(130);
+		// The same reports again: the same cell, published with the same value.
+		expect(services.reports.areaFigures(PUBLIC_VIEWER, 'municipality', YEAR_2019).total).toBe(first.total);
 	});
 
 	it('gives a provider the areas of its jurisdiction only, with their total', () => {

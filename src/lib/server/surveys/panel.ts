@@ -3,17 +3,20 @@ import demo from '../../../../data/survey/demo-panel.json';
 import { generateDemoPanel } from '$lib/domain/demo-panel';
 import { parseAnswer, QUESTIONNAIRE, questionKeys } from '$lib/domain/questionnaire';
 import type { Mapping } from '$lib/domain/import/mapping';
+import type { ImportLimits } from '../config';
 import type { DB } from '../db/connection';
 import { ImportRejected } from '../import/importer';
 import { ProblemList } from '../import/problems';
-import { openSourceFile } from '../import/source-file';
+import { openSourceFile, type SourceFile } from '../import/source-file';
+import { StagedRows } from '../import/staging';
 
 /**
  * Writing the leaders' panel: the demonstration panel (generated, loaded once on start) and
  * imports of real answers from CSV in long form, one answer per row:
  *   municipality,respondent,sector,sex,area,wave,question,value
  * validated row by row, all or nothing, idempotent (an answer is keyed by respondent, wave and
- * question: importing the same file again changes nothing).
+ * question: importing the same file again changes nothing). The answers are staged on disk while
+ * the file streams (import/staging.ts), so memory stays flat however many there are.
  */
 
 const DemoParams = z.object({
@@ -73,8 +76,12 @@ const CSV: Mapping = { format: 'csv', csv: { delimiter: 'auto', encoding: 'auto'
  * Long form: one answer per row (`question`, `value` columns). Wide form: one row per respondent
  * and wave, one column per question key (`trust:police`, …, `rural-safety`, `urgent-issue`).
  */
-export async function importSurveyCsv(db: DB, file: string): Promise<{ rows: number; answers: number }> {
-	const source = await openSourceFile(file, CSV);
+export async function importSurveyCsv(
+	db: DB,
+	file: string,
+	limits?: ImportLimits
+): Promise<{ rows: number; answers: number }> {
+	const source = await openSourceFile(file, CSV, limits);
 	const keys = questionKeys();
 	const wideColumns = source.header.filter((h) => keys.includes(h));
 	const wide = !source.header.includes('question') && wideColumns.length > 0;
@@ -85,9 +92,26 @@ export async function importSurveyCsv(db: DB, file: string): Promise<{ rows: num
 			`The file has no column ${missing.map((c) => `"${c}"`).join(', ')}; a survey file needs ${IDENTITY.join(', ')} and either question,value (one answer per row) or one column per question (${keys.slice(0, 2).join(', ')}, …)`
 		);
 	}
+	const good = new StagedRows<Answer>();
+	try {
+		return await stageAndStore(db, source, wide ? wideColumns : null, good);
+	} finally {
+		good.remove();
+	}
+}
+
+type Answer = z.infer<typeof Row> & { parsed: { value: number | null; category: string | null } };
+
+/** Validates every answer into `good`, then stores them in one transaction unless one was bad. */
+async function stageAndStore(
+	db: DB,
+	source: SourceFile,
+	wideColumns: string[] | null,
+	good: StagedRows<Answer>
+): Promise<{ rows: number; answers: number }> {
+	const keys = questionKeys();
 	const known = new Set(db.prepare('SELECT code FROM municipalities').pluck().all() as string[]);
 	const problems = new ProblemList();
-	const good: (z.infer<typeof Row> & { parsed: { value: number | null; category: string | null } })[] = [];
 	let rows = 0;
 	for await (const record of source.records) {
 		rows++;
@@ -97,7 +121,7 @@ export async function importSurveyCsv(db: DB, file: string): Promise<{ rows: num
 			continue;
 		}
 		const object = Object.fromEntries(source.header.map((h, i) => [h, record.values[i] ?? '']));
-		const answers = wide
+		const answers = wideColumns
 			? wideColumns.map((question) => ({
 					...object,
 					question,
@@ -121,7 +145,8 @@ export async function importSurveyCsv(db: DB, file: string): Promise<{ rows: num
 				fail(keys.includes(parsed.data.question) ? candidate.column : 'question', answer);
 				continue;
 			}
-			good.push({ ...parsed.data, parsed: answer });
+			// Once the file is refused, the rest is read only to list its problems.
+			if (problems.count === 0) good.add({ ...parsed.data, parsed: answer });
 		}
 	}
 	problems.rejectIfAny('The survey file');
@@ -136,12 +161,12 @@ export async function importSurveyCsv(db: DB, file: string): Promise<{ rows: num
 		   questionnaire_version = excluded.questionnaire_version`
 	);
 	db.transaction(() => {
-		for (const r of good) {
+		for (const r of good.values()) {
 			const { id } = upsertRespondent.get(r.municipality, r.respondent, r.sector, r.sex, r.area) as {
 				id: number;
 			};
 			upsertAnswer.run(id, r.wave, QUESTIONNAIRE.version, r.question, r.parsed.value, r.parsed.category);
 		}
 	})();
-	return { rows, answers: good.length };
+	return { rows, answers: good.count };
 }

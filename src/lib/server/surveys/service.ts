@@ -1,6 +1,5 @@
 import { csvLine } from '$lib/domain/csv';
 import { QUESTIONNAIRE } from '$lib/domain/questionnaire';
-import { MIN_RELIABLE_ANSWERS } from '$lib/domain/survey-estimates';
 import type { SurveyEstimatesQuery } from '../../schemas/surveys';
 import { audit } from '../auth/audit';
 import { ServiceError } from '../errors';
@@ -10,14 +9,13 @@ import type { Viewer } from '../viewer';
 import { municipalityEstimates, municipalitySeries, surveyWaves } from './estimates';
 
 /**
- * The leaders' panel: estimates only, never an answer. For the public an estimate from fewer than
- * MIN_RELIABLE_ANSWERS (10) answers is withheld (value null, `withheld: "n<10"`): so few leaders
- * could be recognised by their answers. Restricted roles see it marked `reliable: false`, providers
- * only inside their jurisdiction. Every answer carries `demo` when it comes from the
- * demonstration panel.
+ * The leaders' panel: estimates only, never an answer. The public's estimates are a slice of the
+ * public release (src/lib/server/release/surveys.ts): an estimate from fewer than 10 answers is
+ * withheld (value null, `withheld: "n<10"`), so few leaders could be recognised by their answers;
+ * a paired change needs 10 pairs; shrinkage borrows from published panels only. Restricted roles
+ * see every estimate, marked `reliable: false` below 10 answers, providers only inside their
+ * jurisdiction. Every answer carries `demo` when it comes from the demonstration panel.
  */
-
-const WITHHELD = `n<${MIN_RELIABLE_ANSWERS}` as const;
 
 const EXPORT_HEADER = [
 	'municipality',
@@ -32,7 +30,7 @@ const EXPORT_HEADER = [
 	'demo'
 ];
 
-export function createSurveyService({ db }: ServiceDeps) {
+export function createSurveyService({ db, release }: ServiceDeps) {
 	return {
 		questionnaire(): typeof QUESTIONNAIRE {
 			return QUESTIONNAIRE;
@@ -75,40 +73,21 @@ export function createSurveyService({ db }: ServiceDeps) {
 		/** One estimate per municipality for a wave (`GET /api/surveys/municipalities`). */
 		municipalityEstimates(viewer: Viewer, query: SurveyEstimatesQuery) {
 			const scope = scopeOf(viewer);
+			// The public sees every municipality from the release, small estimates withheld; a
+			// signed-in role its scope, exact and marked unreliable below 10 answers.
+			if (scope.isPublic) return release.surveyEstimates(query);
 			const provider = query.measure === 'index' ? 'index' : query.provider;
 			const measure = query.measure === 'index' ? 'mean' : query.measure;
-			const estimates = municipalityEstimates(db, provider, query.month, measure);
-			// The public sees every municipality, its small estimates withheld; a signed-in role its scope.
-			const values = (scope.isPublic ? estimates : scope.keep(estimates, (e) => e.code)).map((e) =>
-				scope.isPublic && !e.reliable
-					? {
-							code: e.code,
-							n: null,
-							panel: e.panel,
-							demo: e.demo,
-							interval: null,
-							shrunk: null,
-							change: null,
-							withheld: WITHHELD
-						}
-					: e
-			);
+			const values = scope.keep(municipalityEstimates(db, provider, query.month, measure), (e) => e.code);
 			return { provider, month: query.month, measure, demo: values.some((v) => v.demo), values };
 		},
 
 		/** A municipality's series per target over every wave (`GET /api/municipalities/:code/surveys`). */
 		municipalitySeries(viewer: Viewer, code: string) {
 			const scope = scopeOf(viewer);
+			if (scope.isPublic) return release.surveySeries(code);
 			scope.assertMunicipality(code);
-			const series = municipalitySeries(db, code).map((s) => ({
-				...s,
-				points: s.points.map((p) =>
-					scope.isPublic && !p.reliable
-						? { wave: p.wave, n: null, reliable: false, interval: null, change: null, withheld: WITHHELD }
-						: p
-				)
-			}));
-			return { code, demo: surveyWaves(db).demo, series };
+			return { code, demo: surveyWaves(db).demo, series: municipalitySeries(db, code) };
 		}
 	};
 }
