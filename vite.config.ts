@@ -1,5 +1,8 @@
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Component and rune-state tests (below): excluded from the node-only unit project. */
+const COMPONENT_TESTS = ['src/**/*.svelte.spec.ts', 'src/**/*.component.spec.ts'];
 
 export default defineConfig({
 	plugins: [sveltekit()],
@@ -28,9 +31,22 @@ export default defineConfig({
 						'tests/reporters/**/*.spec.ts',
 						'tests/e2e/**/*.spec.ts'
 					],
+					exclude: [...configDefaults.exclude, ...COMPONENT_TESTS],
 					environment: 'node',
 					testTimeout: 60_000,
 					hookTimeout: 120_000
+				}
+			},
+			{
+				// Rune state classes and components, mounted in a simulated DOM (happy-dom; jsdom 31
+				// needs Node 22). The map is stubbed in these tests: no WebGL. Svelte's `mount` is
+				// its browser build, hence the `browser` condition.
+				extends: true,
+				resolve: { conditions: ['browser'] },
+				test: {
+					name: 'component',
+					include: COMPONENT_TESTS,
+					environment: 'happy-dom'
 				}
 			},
 			{

@@ -8,7 +8,8 @@ import { colourCounts, decodePng, luminanceDeviation } from './png';
  * The public map against the built app (global-setup.ts), in headless Chromium with software
  * WebGL. The page's test contract: data-testids on the map, legend, search, panel, language switch
  * and tooltip; `data-ready="true"` on the map once municipalities are drawn; and
- * `window.__resilienciaTest.project(lon, lat)` for pixel positions (src/lib/map/test-hook.ts).
+ * `window.__resilienciaTest` (src/lib/map/test-hook.ts): `project(lon, lat)` for pixel positions,
+ * and the count of boundary data handed to deck.gl with the fill's class key.
  */
 
 /** Representative points (DANE MGN 2018 LONGITUD/LATITUD), inside each municipality. */
@@ -187,5 +188,35 @@ describe('the public map', () => {
 		await page.keyboard.press('Escape');
 		await page.getByTestId('municipality-panel').waitFor({ state: 'detached' });
 		await expect.poll(() => searchParam(page, 'm')).toBeNull();
+	});
+
+	it('recolours without re-tessellating: a language switch and Play change colours, not boundaries', async () => {
+		const { page } = await openMap('/?c=homicide&from=2019-01&to=2019-01');
+		const legendTitle = page.getByTestId('legend').locator('h2');
+		const hook = () =>
+			page.evaluate(() => {
+				const { boundaryDataChanges, classKey } = window.__resilienciaTest!;
+				return { boundaryDataChanges, classKey };
+			});
+		await expect.poll(() => legendTitle.textContent()).toBe('Homicidio, 2019-01');
+		// The figures have arrived: the legend has its classes, the map their colours (a palette).
+		await expect.poll(() => page.getByTestId('legend').locator('li').count()).toBeGreaterThan(2);
+		await expect.poll(async () => (await hook()).classKey).toMatch(/^#.*\|.*[0-9]/);
+		const start = await hook();
+		// The polygons, the municipal borders and the department outlines: each handed over once.
+		expect(start.boundaryDataChanges).toBe(3);
+
+		await page.getByTestId('lang-switch').click();
+		await expect.poll(() => legendTitle.textContent()).toBe('Homicide, 2019-01');
+		expect(await hook()).toEqual(start);
+
+		const play = page.getByTestId('period-play');
+		await play.click();
+		await expect.poll(() => legendTitle.textContent()).toMatch(/^Homicide, 2019-(0[3-9]|1[0-2])$/);
+		await play.click();
+		await expect.poll(() => play.getAttribute('aria-pressed')).toBe('false');
+		const played = await hook();
+		expect(played.classKey).not.toBe(start.classKey);
+		expect(played.boundaryDataChanges).toBe(start.boundaryDataChanges);
 	});
 });

@@ -4,31 +4,25 @@ import { GeoJsonLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Feature, MultiLineString } from 'geojson';
 import type { MunicipalityFeature } from '$lib/state/atlas.svelte';
 import type { ClusteredMark } from './dialogue-clusters';
-import type { RGBA } from './palette';
+import { hexToRgba, NO_DATA_COLOUR, SUPPRESSED_COLOUR, type RGBA } from './palette';
+import type { MapClass, MapFill } from './thematic';
 
 /**
  * deck.gl layers of the map, bottom to top. This module is imported lazily with deck.gl itself,
- * so the page shell does not wait for ~1 MB of WebGL code. Layer ids are stable: deck.gl then
- * diffs props and only re-uploads what changed (the selection outline, not 1,100 polygons).
+ * so the page shell does not wait for ~1 MB of WebGL code. Layer ids are stable and every `data`
+ * is the same object from one build to the next unless the geometry itself changed: deck.gl
+ * compares `data` by reference, so it then only re-evaluates what changed (the fill colours when
+ * `fill.classKey` moves, the selection outline) instead of re-tessellating 1,100 polygons.
  */
 
 export type MapLayerInput = {
+	/** The boundary polygons: pass the same array for as long as the geometry is the same. */
 	municipalities: MunicipalityFeature[];
 	municipalityBorders: Feature<MultiLineString> | null;
 	departmentLines: Feature<MultiLineString> | null;
-	/** Fill per legend class; `noData` for municipalities without a value (class −1). */
-	classColours: RGBA[];
-	noData: RGBA;
-	/** Fill of a value withheld by disclosure control (class −2). */
-	suppressed?: RGBA;
+	/** The thematic layer that colours the municipalities (src/lib/map/thematic.ts). */
+	fill: MapFill;
 	selectedCode: string | null;
-	/**
-	 * A class per municipality code, instead of the features' own `classIndex`: the features stay
-	 * the same objects, so a change (a priority weight moving) recolours without re-tessellating
-	 * 1,100 polygons. `classKey` must change whenever `classOf` answers differently.
-	 */
-	classOf?: (code: string) => number;
-	classKey?: unknown;
 	/** Point reports per H3 cell (restricted roles, close zoom), drawn above the choropleth. */
 	hexagons?: { h3: string; count: number }[];
 	/**
@@ -37,6 +31,9 @@ export type MapLayerInput = {
 	 */
 	dialogues?: ClusteredMark[];
 };
+
+/** Ids of the layers that carry boundary geometry (counted by the test hook, test-hook.ts). */
+export const BOUNDARY_LAYER_IDS = ['municipalities-density', 'municipality-borders', 'department-outlines'];
 
 // Thin mid-grey borders: darker than the palest class and lighter than the darkest, so they
 // separate neighbours at both ends of the ramp without competing with the fill colour.
@@ -47,9 +44,37 @@ const HALO: RGBA = [255, 255, 255, 230];
 // Hovered municipality: darkened by ~25% (deck.gl mixes highlightColor in by its alpha).
 const HOVER: RGBA = [10, 20, 35, 64];
 
+const NO_DATA: RGBA = hexToRgba(NO_DATA_COLOUR);
+const SUPPRESSED: RGBA = hexToRgba(SUPPRESSED_COLOUR);
+
+// A line feature goes to deck.gl wrapped in an array; the wrapper is kept per feature so that a
+// rebuild (a new selection, new colours) hands deck.gl the same `data` and no line is re-processed.
+const wrapped = new WeakMap<Feature<MultiLineString>, Feature<MultiLineString>[]>();
+function wrap(feature: Feature<MultiLineString>): Feature<MultiLineString>[] {
+	let data = wrapped.get(feature);
+	if (!data) wrapped.set(feature, (data = [feature]));
+	return data;
+}
+
+// The selected polygon, kept while the boundaries and the selection stay the same.
+const selections = new WeakMap<MunicipalityFeature[], { code: string | null; data: MunicipalityFeature[] }>();
+function selection(municipalities: MunicipalityFeature[], code: string | null): MunicipalityFeature[] {
+	const kept = selections.get(municipalities);
+	if (kept && kept.code === code) return kept.data;
+	const data = code ? municipalities.filter((f) => f.properties.code === code) : [];
+	selections.set(municipalities, { code, data });
+	return data;
+}
+
+function fillColour(c: MapClass, colours: readonly RGBA[]): RGBA {
+	if (c === 'suppressed') return SUPPRESSED;
+	if (c === null || c === 'no-data') return NO_DATA;
+	return colours[c] ?? NO_DATA;
+}
+
 export function buildMapLayers(input: MapLayerInput): Layer[] {
-	const { municipalities, municipalityBorders, departmentLines, classColours, noData, selectedCode } = input;
-	const suppressed = input.suppressed ?? noData;
+	const { municipalities, municipalityBorders, departmentLines, fill, selectedCode } = input;
+	const colours = fill.colours.map((hex) => hexToRgba(hex));
 	const layers: Layer[] = [
 		new GeoJsonLayer<MunicipalityFeature['properties']>({
 			id: 'municipalities-density',
@@ -59,18 +84,17 @@ export function buildMapLayers(input: MapLayerInput): Layer[] {
 			highlightColor: HOVER,
 			filled: true,
 			stroked: false,
-			getFillColor: (f) => {
-				const classIndex = input.classOf ? input.classOf(f.properties.code) : f.properties.classIndex;
-				return classIndex === -2 ? suppressed : (classColours[classIndex] ?? noData);
-			},
-			updateTriggers: { getFillColor: [classColours, noData, suppressed, input.classKey] }
+			getFillColor: (f) => fillColour(fill.classOf(f.properties.code), colours),
+			// The class key covers the palette and every municipality's class: colours are
+			// re-evaluated exactly when one of them changes.
+			updateTriggers: { getFillColor: [fill.classKey] }
 		})
 	];
 	if (municipalityBorders) {
 		layers.push(
 			new GeoJsonLayer({
 				id: 'municipality-borders',
-				data: [municipalityBorders],
+				data: wrap(municipalityBorders),
 				stroked: true,
 				filled: false,
 				getLineColor: MUNICIPALITY_BORDER,
@@ -83,7 +107,7 @@ export function buildMapLayers(input: MapLayerInput): Layer[] {
 		layers.push(
 			new GeoJsonLayer({
 				id: 'department-outlines',
-				data: [departmentLines],
+				data: wrap(departmentLines),
 				stroked: true,
 				filled: false,
 				getLineColor: DEPARTMENT_BORDER,
@@ -93,7 +117,7 @@ export function buildMapLayers(input: MapLayerInput): Layer[] {
 			})
 		);
 	}
-	const selected = selectedCode ? municipalities.filter((f) => f.properties.code === selectedCode) : [];
+	const selected = selection(municipalities, selectedCode);
 	// A white halo under a strong magenta line: visible on every class colour, pale or dark, and
 	// distinct from the blue–yellow ramp.
 	for (const [id, colour, width] of [

@@ -8,7 +8,9 @@ import {
 	municipalityFeatures,
 	type MunicipalityGeometry
 } from '$lib/map/boundaries';
+import type { MapClass } from '$lib/map/thematic';
 import type { MunicipalitySummary } from '$lib/schemas/municipality';
+import { valueByKey } from './lookup';
 
 export type MunicipalityMapProperties = {
 	code: string;
@@ -16,10 +18,6 @@ export type MunicipalityMapProperties = {
 	departmentName: string;
 	/** Inhabitants per km²: 2018 census population over MGN area; null when either is missing. */
 	density: number | null;
-	/** Class of the mapped value in the legend: -1 without a value, -2 suppressed (issue layer). */
-	classIndex: number;
-	/** On the issue layer: the value as the tooltip shows it (number and unit, or why there is none). */
-	issueLabel?: string;
 };
 export type MunicipalityFeature = Feature<MunicipalityGeometry, MunicipalityMapProperties>;
 
@@ -33,7 +31,8 @@ export const CLASS_COUNT = 7;
 /**
  * The data behind the map: the municipality list (for search and names), the boundaries joined
  * with population density, and its classification. Features are large and never mutated, so
- * they sit in `$state.raw` (no deep proxies over ~1,100 polygons).
+ * they sit in `$state.raw` (no deep proxies over ~1,100 polygons); they are replaced only by a
+ * new load, and every thematic layer colours these same objects by code.
  */
 export class Atlas {
 	status = $state<AtlasStatus>('loading');
@@ -42,6 +41,15 @@ export class Atlas {
 	municipalityBorders = $state.raw<Feature<MultiLineString> | null>(null);
 	departmentLines = $state.raw<Feature<MultiLineString> | null>(null);
 	classification = $state.raw<Classification | null>(null);
+	/** The municipality codes in the boundaries' order (the order of `features`). */
+	readonly codes: readonly string[] = $derived(this.features.map((f) => f.properties.code));
+	readonly #byCode: ReadonlyMap<string, MunicipalityMapProperties> = $derived(
+		valueByKey(
+			this.features,
+			(f) => f.properties.code,
+			(f) => f.properties
+		)
+	);
 
 	#controller: AbortController | null = null;
 
@@ -85,6 +93,19 @@ export class Atlas {
 		}
 	}
 
+	/** A municipality's facts as joined with its boundary, if it is on the map. */
+	propertiesOf(code: string): MunicipalityMapProperties | undefined {
+		return this.#byCode.get(code);
+	}
+
+	/** The density class of a municipality on the population-density map. */
+	densityClassOf(code: string): MapClass {
+		const density = this.#byCode.get(code)?.density ?? null;
+		return density === null || !this.classification
+			? 'no-data'
+			: classOf(density, this.classification.breaks);
+	}
+
 	destroy(): void {
 		this.#controller?.abort();
 	}
@@ -111,8 +132,7 @@ function joinDensity(
 				code: f.properties.code,
 				name: summary?.name ?? f.properties.name,
 				departmentName: summary?.department.name ?? '',
-				density,
-				classIndex: density === null || !classification ? -1 : classOf(density, classification.breaks)
+				density
 			}
 		};
 	});

@@ -1,4 +1,5 @@
 import type { CategoryId } from '$lib/domain/categories';
+import type { MapClass } from '$lib/map/thematic';
 import type { SpatialResult, SpatialStatistic, SpatialValue } from '$lib/schemas/analysis';
 import { byKey } from './lookup';
 
@@ -56,11 +57,12 @@ export class ClusterState {
 		this.#categories = categories;
 	}
 
-	/** Map class: the position in CLUSTER_CLASSES; −1 (grey) for no data or no neighbours. */
-	classOf(code: string): number {
-		if (this.view === 'index' || !this.result) return -1;
+	/** Map class: the position in CLUSTER_CLASSES; no data (grey) for no data or no neighbours. */
+	classOf(code: string): MapClass {
+		if (this.view === 'index' || !this.result) return 'no-data';
 		const cluster = this.byCode.get(code)?.cluster;
-		return CLUSTER_CLASSES[this.view].findIndex((c) => c.id === cluster);
+		const i = CLUSTER_CLASSES[this.view].findIndex((c) => c.id === cluster);
+		return i < 0 ? 'no-data' : i;
 	}
 
 	async load(kind: ClusterKind, category: CategoryId, window: { from: string; to: string }, fdr: boolean) {

@@ -1,6 +1,7 @@
 import { categoryById, type CategoryId, type Unit } from '$lib/domain/categories';
-import { classify, classOf, type Classification } from '$lib/domain/classify';
+import { classify, classOf as classOfValue, type Classification } from '$lib/domain/classify';
 import { gridGrain, lastWholeYear, monthIndex } from '$lib/domain/monthly-cube';
+import type { MapClass } from '$lib/map/thematic';
 import type { IssueChoice, Measure } from './view.svelte';
 
 /**
@@ -150,13 +151,13 @@ export class IssueLayer {
 		return this.figures[this.geography === 'department' ? code.slice(0, 2) : code] ?? null;
 	}
 
-	/** The legend class of a municipality: −1 no data, −2 suppressed. */
-	classIndexOf(code: string): number {
+	/** The legend class of a municipality (its department's, on the department layer). */
+	classOf(code: string): MapClass {
 		const figure = this.figureOf(code);
-		if (!figure) return -1;
-		if (figure.suppressed) return -2;
-		if (figure.value === null || !this.classification) return -1;
-		return classOf(figure.value, this.classification.breaks);
+		if (!figure) return 'no-data';
+		if (figure.suppressed) return 'suppressed';
+		if (figure.value === null || !this.classification) return 'no-data';
+		return classOfValue(figure.value, this.classification.breaks);
 	}
 
 	destroy(): void {

@@ -7,6 +7,15 @@ export function byKey<T>(items: readonly T[], key: (item: T) => string): Readonl
 	return new Map(items.map((item) => [key(item), item]));
 }
 
+/** One value per key, e.g. the name of each municipality code. */
+export function valueByKey<T, V>(
+	items: readonly T[],
+	key: (item: T) => string,
+	value: (item: T) => V
+): ReadonlyMap<string, V> {
+	return new Map(items.map((item) => [key(item), value(item)]));
+}
+
 /** Position of each value in `list`. */
 export function positions(list: readonly string[]): ReadonlyMap<string, number> {
 	return new Map(list.map((value, i) => [value, i]));

@@ -1,4 +1,5 @@
 import type { CategoryId } from '$lib/domain/categories';
+import type { MapClass } from '$lib/map/thematic';
 import type { PriorityInputs } from '$lib/schemas/analysis';
 import { positions } from './lookup';
 import {
@@ -133,11 +134,11 @@ export class PriorityState {
 		this.weights = { ...preset.weights };
 	}
 
-	/** Map class of a municipality: its rank quintile, 4 = the top fifth; −1 unranked. */
-	classOf(code: string): number {
+	/** Map class of a municipality: its rank quintile, 4 = the top fifth; no data when unranked. */
+	classOf(code: string): MapClass {
 		const i = this.#indexOf.get(code) ?? -1;
 		const rank = i >= 0 ? (this.scores?.rank[i] ?? 0) : 0;
-		if (rank === 0 || this.ranked === 0) return -1;
+		if (rank === 0 || this.ranked === 0) return 'no-data';
 		return 4 - Math.min(4, Math.floor(((rank - 1) / this.ranked) * 5));
 	}
 

@@ -1,5 +1,6 @@
 import type { Classification } from '$lib/domain/classify';
-import { classOf } from '$lib/domain/classify';
+import { classOf as classOfValue } from '$lib/domain/classify';
+import type { MapClass } from '$lib/map/thematic';
 import type { TrustChoice, TrustMeasure } from './view.svelte';
 
 /**
@@ -78,11 +79,11 @@ export class TrustLayer {
 		return this.measure === 'shrunk' ? e.shrunk : e.interval.estimate;
 	}
 
-	/** The legend class of a municipality: −1 outside the panel, −2 withheld (fewer than 10 answers). */
-	classIndexOf(code: string): number {
-		if (!this.estimates[code]) return -1;
+	/** The legend class of a municipality: no data outside the panel, withheld under 10 answers. */
+	classOf(code: string): MapClass {
+		if (!this.estimates[code]) return 'no-data';
 		const value = this.valueOf(code);
-		return value === null ? -2 : classOf(value, this.classification.breaks);
+		return value === null ? 'suppressed' : classOfValue(value, this.classification.breaks);
 	}
 
 	destroy(): void {

@@ -1,0 +1,127 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { translator } from '$lib/i18n';
+import { IssueLayer } from '$lib/state/issues.svelte';
+import type { IssueChoice } from '$lib/state/view.svelte';
+import IssuePicker from './IssuePicker.svelte';
+
+/** The issue picker mounted on an issue layer filled by hand: what it offers and what it asks for. */
+
+let mounted: Record<string, unknown> | null = null;
+afterEach(() => {
+	if (mounted) void unmount(mounted);
+	mounted = null;
+	document.body.innerHTML = '';
+	vi.useRealTimers();
+});
+
+function layerWith({ restricted = false } = {}) {
+	const layer = new IssueLayer();
+	layer.role = restricted ? 'planner' : null;
+	layer.extent = {
+		from: '2019-01',
+		to: '2019-12',
+		categories: {
+			homicide: { from: '2019-01', to: '2019-12' },
+			'sexual-violence': { from: '2019-01', to: '2019-12' },
+			'illicit-crops': { from: '2019-01', to: '2019-12' }
+		},
+		attributions: {}
+	};
+	layer.status = 'ready';
+	layer.period = { from: '2019-01', to: '2019-12', snapped: false, label: '2019' };
+	return layer;
+}
+
+function open(choice: Partial<IssueChoice>, layer = layerWith()) {
+	const props = $state({
+		choice: {
+			categories: [],
+			from: null,
+			to: null,
+			measure: 'count',
+			method: 'quantiles',
+			...choice
+		} as IssueChoice,
+		layer,
+		locale: 'es' as const,
+		t: translator('es'),
+		onchange: vi.fn((change: Partial<IssueChoice>) => {
+			props.choice = { ...props.choice, ...change };
+		}),
+		ondensity: vi.fn()
+	});
+	mounted = mount(IssuePicker, { target: document.body, props });
+	return props;
+}
+
+const checkbox = (label: string) =>
+	[...document.querySelectorAll<HTMLInputElement>('input[type=checkbox]')].find((input) =>
+		input.closest('label')!.textContent!.includes(label)
+	)!;
+
+describe('IssuePicker', () => {
+	it('offers only the categories with figures, and density while none is chosen', () => {
+		open({});
+		const labels = [...document.querySelectorAll('li label')].map((l) => l.textContent!.trim());
+		expect(labels).toEqual(['Homicidio', 'Violencia sexual sensible', 'Cultivos ilícitos (coca)']);
+		expect(document.querySelector<HTMLInputElement>('input[type=radio]')!.checked).toBe(true);
+		// Measure, classes and period appear with a category.
+		expect(document.querySelector('[data-testid="measure-select"]')).toBeNull();
+	});
+
+	it('asks for a category when one is ticked, and keeps hectares apart from counts of people', () => {
+		const props = open({ measure: 'rate' });
+		checkbox('Cultivos ilícitos').click();
+		// Hectares have no rate per inhabitant: the measure falls back to the count.
+		expect(props.onchange).toHaveBeenLastCalledWith({ categories: ['illicit-crops'], measure: 'count' });
+		flushSync();
+		expect(checkbox('Homicidio').disabled).toBe(true);
+		expect(checkbox('Homicidio').closest('label')!.title).toBe(
+			'No se puede sumar a las categorías elegidas (se mide en víctimas)'
+		);
+		const rate = document.querySelector<HTMLOptionElement>(
+			'[data-testid="measure-select"] option[value="rate"]'
+		)!;
+		expect(rate.disabled).toBe(true);
+	});
+
+	it('plays month by month from the start of the period, and pauses', () => {
+		vi.useFakeTimers();
+		const props = open({ categories: ['homicide'] });
+		const play = document.querySelector<HTMLButtonElement>('[data-testid="period-play"]')!;
+		expect(play.textContent!.trim()).toBe('Reproducir mes a mes');
+		play.click();
+		flushSync();
+		expect(props.onchange).toHaveBeenLastCalledWith({ from: '2019-01', to: '2019-01' });
+		expect(play.getAttribute('aria-pressed')).toBe('true');
+		expect(play.textContent!.trim()).toBe('Pausar');
+		vi.advanceTimersByTime(900 * 2);
+		expect(props.onchange).toHaveBeenLastCalledWith({ from: '2019-03', to: '2019-03' });
+		play.click();
+		flushSync();
+		expect(play.textContent!.trim()).toBe('Reproducir mes a mes');
+		const calls = props.onchange.mock.calls.length;
+		vi.advanceTimersByTime(900 * 3);
+		expect(props.onchange.mock.calls.length).toBe(calls);
+	});
+
+	it('plays quarters for the public’s sensitive categories, which it sees per quarter at most', () => {
+		vi.useFakeTimers();
+		const props = open({ categories: ['sexual-violence'] });
+		document.querySelector<HTMLButtonElement>('[data-testid="period-play"]')!.click();
+		expect(props.onchange).toHaveBeenLastCalledWith({ from: '2019-01', to: '2019-03' });
+		vi.advanceTimersByTime(900);
+		expect(props.onchange).toHaveBeenLastCalledWith({ from: '2019-04', to: '2019-06' });
+	});
+
+	it('moves the whole window with the slider', () => {
+		const layer = layerWith();
+		layer.period = { from: '2019-01', to: '2019-03', snapped: false, label: '2019-01 – 2019-03' };
+		const props = open({ categories: ['homicide'] }, layer);
+		const slider = document.querySelector<HTMLInputElement>('input[type=range]')!;
+		slider.value = String(Number(slider.max) - 1);
+		slider.dispatchEvent(new Event('change', { bubbles: true }));
+		expect(props.onchange).toHaveBeenLastCalledWith({ from: '2019-09', to: '2019-11' });
+	});
+});
