@@ -1,6 +1,9 @@
+import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadConfig } from '../src/lib/server/config';
+import { isLoopback } from '../src/lib/server/auth/cookie';
+import { FORWARDED_PROTOCOL_HEADER, pinRequestOrigin } from '../src/lib/server/auth/csrf';
+import { loadConfig, type AppConfig } from '../src/lib/server/config';
 import { ensureAppBuilt } from './build-app';
 import { prepareData } from './prepare-data';
 
@@ -14,16 +17,82 @@ async function main(): Promise<void> {
 	await prepareData(config);
 	process.env.PORT = String(config.port);
 	process.env.HOST = config.host;
-	// adapter-node assumes https when ORIGIN is unset, and SvelteKit then refuses the forms posted
-	// from http://localhost. Behind a TLS proxy, set ORIGIN to the public https URL.
-	process.env.ORIGIN ??= `http://localhost:${config.port}`;
-	// adapter-node refuses request bodies over 512 KB by default; the import upload takes files up to
-	// RESILIENCIA_UPLOAD_MAX_MB (the API checks that limit itself, with a clear 413).
-	process.env.BODY_SIZE_LIMIT ??= String(config.uploadMaxBytes + 1024 * 1024);
-	// The adapter-node server starts listening when imported.
-	await import(pathToFileURL(path.resolve('build', 'index.js')).href);
-	const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-	console.log(`\nResiliencia está lista / is ready: http://${shownHost}:${config.port}/\n`);
+	// adapter-node's BODY_SIZE_LIMIT applies to every route alike, and the import upload is a route
+	// (/api goes through SvelteKit), so raising it for the upload raised it for every form too. It
+	// is off instead, and each route has its own limit, counted as the body streams: 64 KiB for pages
+	// (hooks.server.ts), 64 KiB for the API and RESILIENCIA_UPLOAD_MAX_MB for the upload (api/access.ts).
+	process.env.BODY_SIZE_LIMIT ??= 'Infinity';
+	await serve(config);
+	console.log(`\nResiliencia está lista / is ready: ${config.origin}/`);
+	console.log(startMessage(config));
+}
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
+
+/**
+ * Serves adapter-node's handler behind one step of our own: each request's origin is pinned to
+ * one of the accepted origins before SvelteKit sees it (csrf.ts `requestOrigin`).
+ *
+ * Why not ORIGIN: adapter-node gives every request the one ORIGIN, so the app reached at
+ * http://127.0.0.1:3000 believed it was http://localhost:3000, SvelteKit's form check compared the
+ * browser's Origin with that and refused the sign-in (and the API did the same for clients without
+ * Sec-Fetch-Site). Why not SvelteKit's `csrf.trustedOrigins`: it is fixed when the app is built,
+ * and the origins are the operator's, known at start. So ORIGIN is left unset for adapter-node,
+ * which then builds `url` from the Host header and PROTOCOL_HEADER — both written here from the
+ * accepted list, whatever the client sent. `url` is therefore always an accepted origin, every
+ * check that compares Origin with it (SvelteKit's, hooks.server.ts's, the API's) accepts exactly
+ * the configured origins, and the session cookie follows the scheme of that origin.
+ */
+async function serve(config: AppConfig): Promise<http.Server> {
+	// adapter-node reads these once, when its handler is imported.
+	const origin = process.env.ORIGIN;
+	delete process.env.ORIGIN;
+	delete process.env.HOST_HEADER;
+	delete process.env.PORT_HEADER;
+	process.env.PROTOCOL_HEADER = FORWARDED_PROTOCOL_HEADER;
+	const { handler } = (await import(pathToFileURL(path.resolve('build', 'handler.js')).href)) as {
+		handler: Handler;
+	};
+	// The app's own configuration (src/lib/server/context.ts) then reads the same ORIGIN as this script.
+	if (origin !== undefined) process.env.ORIGIN = origin;
+	const server = http.createServer((req, res) => {
+		pinRequestOrigin(req.headers, config.acceptedOrigins);
+		handler(req, res, () => {
+			res.statusCode = 404;
+			res.end();
+		});
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(config.port, config.host, () => resolve());
+	});
+	// As adapter-node's own server: finish the requests under way, then stop (at most 30 s).
+	const stop = () => {
+		server.closeIdleConnections();
+		server.close(() => process.exit(0));
+		setTimeout(() => server.closeAllConnections(), 30_000).unref();
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
+	return server;
+}
+
+/** Where sign-in is accepted, and, when listening on every interface, what is not. */
+function startMessage(config: AppConfig): string {
+	const lines = config.acceptedOrigins.map((origin) => {
+		const url = new URL(origin);
+		const plain = url.protocol === 'http:' && !isLoopback(url.hostname);
+		return `  ${origin}${plain ? '  (sin HTTPS, sin ingreso / no HTTPS, no sign-in)' : ''}`;
+	});
+	const text = [`Ingreso aceptado en / Sign-in accepted at:`, ...lines];
+	if (config.host === '0.0.0.0' || config.host === '::') {
+		text.push(
+			'Otras direcciones de esta máquina no se aceptan para ingresar; agréguelas (con HTTPS) a',
+			'RESILIENCIA_TRUSTED_ORIGINS. / Other addresses of this machine are refused for sign-in;',
+			'add them (over HTTPS) to RESILIENCIA_TRUSTED_ORIGINS.'
+		);
+	}
+	return `${text.join('\n')}\n`;
 }
 
 main().catch((error: unknown) => {

@@ -12,6 +12,9 @@ import { statement } from '../db/statements';
  *   user.create, user.update (role, jurisdiction, disabled, password reset).
  * For the other features, by convention: `<resource>.import`, `<resource>.edit`,
  * `<resource>.delete`, `<resource>.export` (e.g. `reports.import`, `stats.export`).
+ * Refusals: `<resource>.import_rejected` (one entry per refused file: the problem count and the
+ * first problem), and, summarised by `auditRefusal` below, `access.denied` (401, 403: not signed
+ * in, a role or jurisdiction that may not, a cross-site request) and `request.too_large` (413).
  */
 
 /** Who acted: a signed-in user, the command line (`id: null`), or the anonymous public (`null`). */
@@ -125,4 +128,116 @@ function nextDay(day: string): string {
 	const date = new Date(`${day}T00:00:00.000Z`);
 	date.setUTCDate(date.getUTCDate() + 1);
 	return date.toISOString().slice(0, 10);
+}
+
+// --- Refusals, summarised -----------------------------------------------------------------------
+
+/**
+ * A refused request (403, 401, an oversized body): the same fields as an entry, with `target`
+ * naming what was refused in a bounded way (`GET /api/users`, a route id, never a raw query).
+ */
+export type Refusal = AuditEntry & { target: string };
+
+/** One entry per actor, address, action and target per window; the rest are counted. */
+export const REFUSAL_WINDOW_MS = 60_000;
+/** Distinct keys followed at once; past this, refusals are counted under one overflow key. */
+const MAX_REFUSAL_KEYS = 10_000;
+const SWEEP_MS = 10_000;
+
+type OpenWindow = { refusal: Refusal; since: number; count: number; firstAt: number };
+type Summary = { open: Map<string, OpenWindow>; timer: ReturnType<typeof setInterval> | null };
+
+const summaries = new WeakMap<Database.Database, Summary>();
+
+/**
+ * Writes a refusal to the audit log, summarised so that a flood cannot fill it (OWASP Logging
+ * Cheat Sheet: "log a sample or a count"): the first refusal of a key (actor, address, action,
+ * target) is written at once with `count: 1`; further ones within a minute are only counted, and
+ * the count is written as one more entry (`count: N`, `since`: the first of them) once the minute
+ * is over — by the next refusal of that key or by a sweep every few seconds. A steady flood from
+ * one caller on one route therefore writes one entry a minute. Counts not yet written when the
+ * process stops are lost (at most a minute of repeats, never the first refusal).
+ */
+export function auditRefusal(db: Database.Database, refusal: Refusal, now = Date.now()): void {
+	const summary = summaryOf(db);
+	let key = JSON.stringify([
+		refusal.action,
+		refusal.actor?.email ?? null,
+		refusal.ip ?? null,
+		refusal.target
+	]);
+	if (!summary.open.has(key) && summary.open.size >= MAX_REFUSAL_KEYS) {
+		// Many distinct callers or routes at once: one entry for all of them rather than one each.
+		refusal = { action: refusal.action, actor: null, ip: null, target: '*', details: { overflow: true } };
+		key = JSON.stringify([refusal.action, '*']);
+	}
+	const open = summary.open.get(key);
+	if (!open) {
+		writeRefusal(db, refusal, 1, now);
+		summary.open.set(key, { refusal, since: now, count: 0, firstAt: now });
+		summary.timer ??= startSweeping(db, summary);
+		return;
+	}
+	if (open.count === 0) open.firstAt = now;
+	open.count++;
+	if (now - open.since >= REFUSAL_WINDOW_MS) closeWindow(db, open, now);
+}
+
+/** Writes the counts of every window that is over (all of them with `all`): the sweep, and tests. */
+export function flushRefusals(db: Database.Database, now = Date.now(), all = false): void {
+	const summary = summaries.get(db);
+	if (!summary) return;
+	for (const [key, open] of summary.open) {
+		if (!all && now - open.since < REFUSAL_WINDOW_MS) continue;
+		if (open.count > 0) closeWindow(db, open, now);
+		else summary.open.delete(key);
+	}
+	if (all) summary.open.clear();
+	if (summary.open.size === 0 && summary.timer) {
+		clearInterval(summary.timer);
+		summary.timer = null;
+	}
+}
+
+function summaryOf(db: Database.Database): Summary {
+	let summary = summaries.get(db);
+	if (!summary) {
+		summary = { open: new Map(), timer: null };
+		summaries.set(db, summary);
+	}
+	return summary;
+}
+
+/** Writes the window's count and opens the next one, which stays open while repeats go on. */
+function closeWindow(db: Database.Database, open: OpenWindow, now: number): void {
+	writeRefusal(db, open.refusal, open.count, open.firstAt);
+	open.since = now;
+	open.count = 0;
+}
+
+function writeRefusal(db: Database.Database, refusal: Refusal, count: number, since: number): void {
+	if (!db.open) return;
+	audit(db, {
+		...refusal,
+		details: { ...refusal.details, count, ...(count > 1 ? { since: new Date(since).toISOString() } : {}) }
+	});
+}
+
+function startSweeping(db: Database.Database, summary: Summary): ReturnType<typeof setInterval> {
+	const timer = setInterval(() => {
+		if (!db.open) {
+			clearInterval(timer);
+			summary.timer = null;
+			summary.open.clear();
+			return;
+		}
+		try {
+			flushRefusals(db);
+		} catch (error) {
+			console.error('[audit] could not write refusal counts', error);
+		}
+	}, SWEEP_MS);
+	// The sweep never keeps the process (or a test run) alive on its own.
+	timer.unref();
+	return timer;
 }

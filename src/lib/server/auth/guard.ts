@@ -1,4 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
+import { auditPageDenial } from '../page-errors';
 import type { Role, SessionUser } from './types';
 
 /**
@@ -13,9 +14,20 @@ export function requirePageRole(locals: App.Locals, url: URL, ...roles: Role[]):
 		if (url.searchParams.get('lang') === 'en') login.set('lang', 'en');
 		redirect(303, `/ingresar?${login}`);
 	}
-	if (!roles.includes(user.role)) error(403, 'No tiene acceso a esta página / You may not open this page');
+	if (!roles.includes(user.role)) {
+		auditPageDenial('forbidden', 403);
+		error(403, 'No tiene acceso a esta página / You may not open this page');
+	}
+	// Pages only admins may open need the admin's second factor: without one, enrol it first (the
+	// API answers such a session 403 `mfa_required`, api/access.ts).
+	if (roles.every((role) => role === 'admin') && locals.session?.needsSecondFactor) {
+		redirect(303, keepLanguage(ENROL_PATH, url));
+	}
 	return user;
 }
+
+/** Where an admin without a second factor is sent: the account page, at its authenticator. */
+export const ENROL_PATH = '/cuenta?mfa=required';
 
 /**
  * Where to go after signing in: a path on this site only (never `//evil.example` or a scheme),

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import { audit } from './audit';
+import type { DeviceTrust } from './device';
+import type { LoginGuard, LoginLimit } from './limits';
 import type { PasswordHasher } from './password';
 import {
 	createSession,
@@ -13,6 +15,8 @@ import {
 import { attemptSucceeded, beginAttempt, purgeThrottle } from './throttle';
 import type { SessionUser } from './types';
 import { findLogin, loadSessionUser, recordLogin, setPasswordHash } from './users';
+import { beginChallenge } from './mfa';
+import { hasConfirmedTotp } from './totp';
 
 /**
  * Sign-in, sign-out and password change: one implementation for the API (`/api/auth/*`) and the
@@ -26,12 +30,21 @@ export type LoginInput = {
 	userAgent: string | null;
 	/** A session cookie the browser already had: it is ended, and a new id issued (no fixation). */
 	previousToken?: string | null;
+	/** The browser's device cookie (device.ts), if it has one: a sign-in it trusts is counted apart. */
+	deviceToken?: string | null;
 };
 
+/** The sign-in's anti-automation (limits.ts) and device cookies (device.ts), one per process. */
+export type LoginDefences = { guard: LoginGuard; devices: DeviceTrust };
+
 export type LoginOutcome =
-	| { ok: true; user: SessionUser; session: NewSession }
+	/** `device`: a new device cookie value for this browser (the id rotates at every sign-in). */
+	| { ok: true; user: SessionUser; session: NewSession; device: string }
 	| { ok: false; reason: 'invalid' }
-	| { ok: false; reason: 'locked'; retryAfterSeconds: number };
+	/** Refused before any hashing: which limit (limits.ts), and when to try again. */
+	| { ok: false; reason: 'locked'; limit: LoginLimit; retryAfterSeconds: number }
+	/** The password was right; no session until the code (`completeSignIn`, mfa.ts). */
+	| { ok: false; reason: 'second_factor'; challenge: string; expiresAt: number };
 
 /**
  * Unknown email, wrong password and disabled account give the same outcome after the same work
@@ -41,29 +54,52 @@ export type LoginOutcome =
 export async function login(
 	db: Database.Database,
 	hasher: PasswordHasher,
+	defences: LoginDefences,
 	input: LoginInput,
 	now = Date.now()
 ): Promise<LoginOutcome> {
 	const { email, ip } = input;
-	purgeThrottle(db, now);
-	const attempt = beginAttempt(db, email, now);
-	if (!attempt.allowed) {
-		audit(db, { actor: null, action: 'auth.login_locked', target: email, ip });
-		return { ok: false, reason: 'locked', retryAfterSeconds: Math.ceil(attempt.retryAfterMs / 1000) };
-	}
 	const account = findLogin(db, email);
-	const passwordOk = account
-		? await hasher.verify(input.password, account.passwordHash)
-		: await hasher.verifyDummy(input.password);
+	// Trusted only with a cookie this account's own sign-in issued; for an unknown email no cookie
+	// can match, exactly as for someone else's account, so trust tells nothing either.
+	const claim = defences.devices.read(input.deviceToken, now);
+	const device = claim && account && claim.userId === account.id ? claim : null;
+	const admission = await defences.guard.admit({ email, ip, device }, now);
+	if (!admission.ok) {
+		const retryAfterSeconds = Math.ceil(admission.retryAfterMs / 1000);
+		return { ok: false, reason: 'locked', limit: admission.limit, retryAfterSeconds };
+	}
+	let passwordOk: boolean;
+	let upgraded: string | null = null;
+	try {
+		await admission.turn;
+		passwordOk = account
+			? await hasher.verify(input.password, account.passwordHash)
+			: await hasher.verifyDummy(input.password);
+		// A stronger rehash is a hash too: it runs in the same turn of the bounded queue.
+		if (account && passwordOk && !account.disabled && hasher.needsRehash(account.passwordHash))
+			upgraded = await hasher.hash(input.password);
+	} finally {
+		admission.release();
+	}
+	purgeThrottle(db, now);
 	if (!account || !passwordOk || account.disabled) {
+		admission.failed();
 		const reason = !account ? 'unknown_email' : !passwordOk ? 'wrong_password' : 'disabled';
-		audit(db, { actor: null, action: 'auth.login_failed', target: email, details: { reason }, ip });
+		const client = admission.trusted ? 'trusted_device' : 'untrusted';
+		audit(db, { actor: null, action: 'auth.login_failed', target: email, details: { reason, client }, ip });
 		return { ok: false, reason: 'invalid' };
 	}
 
-	const upgraded = hasher.needsRehash(account.passwordHash) ? await hasher.hash(input.password) : null;
+	if (hasConfirmedTotp(db, account.id)) {
+		// The attempt counted above is forgiven only once the code is right too, so that the
+		// password alone cannot reset the count of guessed codes.
+		if (upgraded) setPasswordHash(db, account.id, upgraded);
+		const pending = beginChallenge(db, account.id, now);
+		return { ok: false, reason: 'second_factor', challenge: pending.token, expiresAt: pending.expiresAt };
+	}
 	const session = db.transaction(() => {
-		attemptSucceeded(db, email);
+		admission.succeeded();
 		if (input.previousToken) revokeSession(db, input.previousToken);
 		purgeExpiredSessions(db, now);
 		recordLogin(db, account.id, upgraded);
@@ -76,7 +112,12 @@ export async function login(
 		});
 		return session;
 	})();
-	return { ok: true, user: loadSessionUser(db, account.id)!, session };
+	return {
+		ok: true,
+		user: loadSessionUser(db, account.id)!,
+		session,
+		device: defences.devices.issue(account.id, now)
+	};
 }
 
 export function logout(db: Database.Database, session: ActiveSession | null, ip: string | null): void {

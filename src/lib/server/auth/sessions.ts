@@ -41,7 +41,16 @@ export function createSession(
 	return { token, tokenHash, expiresAt };
 }
 
-export type ActiveSession = { user: SessionUser; tokenHash: string; expiresAt: number };
+export type ActiveSession = {
+	user: SessionUser;
+	tokenHash: string;
+	expiresAt: number;
+	/**
+	 * An admin without a confirmed second factor: the session may enrol one, but no admin page or
+	 * route answers it until then (api/access.ts, auth/guard.ts; ASVS 2.8, issue #14).
+	 */
+	needsSecondFactor: boolean;
+};
 
 /**
  * The user behind a session token, or null when the token is malformed, unknown, expired (either
@@ -52,10 +61,14 @@ export function authenticate(db: Database.Database, token: string, now = Date.no
 	const tokenHash = hashToken(token);
 	const row = statement(
 		db,
-		`SELECT s.user_id AS userId, s.last_seen_at AS lastSeenAt, s.expires_at AS expiresAt
+		`SELECT s.user_id AS userId, s.last_seen_at AS lastSeenAt, s.expires_at AS expiresAt,
+		   u.role = 'admin' AND NOT EXISTS (
+		     SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL
+		   ) AS needsSecondFactor
 		 FROM sessions s JOIN users u ON u.id = s.user_id
 		 WHERE s.token_hash = ? AND u.disabled = 0`
-	).get(tokenHash) as { userId: number; lastSeenAt: number; expiresAt: number } | undefined;
+	).get(tokenHash) as
+		{ userId: number; lastSeenAt: number; expiresAt: number; needsSecondFactor: number } | undefined;
 	if (!row) return null;
 	if (now >= row.expiresAt || now - row.lastSeenAt >= SESSION_LIMITS.idleMs) {
 		revokeSessionHash(db, tokenHash);
@@ -66,7 +79,7 @@ export function authenticate(db: Database.Database, token: string, now = Date.no
 	if (now - row.lastSeenAt >= SESSION_LIMITS.touchEveryMs) {
 		statement(db, 'UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?').run(now, tokenHash);
 	}
-	return { user, tokenHash, expiresAt: row.expiresAt };
+	return { user, tokenHash, expiresAt: row.expiresAt, needsSecondFactor: row.needsSecondFactor === 1 };
 }
 
 export function revokeSessionHash(db: Database.Database, tokenHash: string): void {

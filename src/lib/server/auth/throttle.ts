@@ -6,6 +6,11 @@ import { statement } from '../db/statements';
  * 15-minute window, then the account is locked for 15 minutes whatever the password. Counted
  * by the email typed, whether or not it has an account, so a lock reveals nothing.
  *
+ * This is the lockout *untrusted* clients share (limits.ts): a browser holding the account's
+ * device cookie (device.ts) is counted apart and is not locked out by it. It is kept in the
+ * database rather than in memory so that a restart does not lift it and an admin's password reset
+ * can (users.ts).
+ *
  * An attempt is counted before its password is checked (and forgiven when it succeeds), so that
  * parallel guesses cannot slip past the limit while scrypt runs.
  */
@@ -13,7 +18,12 @@ export const LOGIN_THROTTLE = { maxFailures: 10, windowMs: 15 * 60 * 1000, lockM
 
 type Row = { failures: number; windowStart: number; lockedUntil: number };
 
-export type Attempt = { allowed: true } | { allowed: false; retryAfterMs: number };
+export type Attempt =
+	| {
+			allowed: true;
+			/** Failures still allowed after this one; 0: if it fails, the account locks. */ failuresLeft: number;
+	  }
+	| { allowed: false; retryAfterMs: number };
 
 export function beginAttempt(db: Database.Database, email: string, now = Date.now()): Attempt {
 	return db
@@ -33,7 +43,7 @@ export function beginAttempt(db: Database.Database, email: string, now = Date.no
 			 ON CONFLICT (email) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start,
 			   locked_until = excluded.locked_until`
 			).run(email, failures, windowStart, lockedUntil);
-			return { allowed: true };
+			return { allowed: true, failuresLeft: Math.max(0, LOGIN_THROTTLE.maxFailures - failures) };
 		})
 		.immediate();
 }

@@ -5,6 +5,7 @@ import { ServiceError } from '../errors';
 import { audit, type AuditActor } from './audit';
 import type { PasswordHasher } from './password';
 import { revokeUserSessions } from './sessions';
+import { assertStrongPassword } from './strength';
 import { unlockAccount } from './throttle';
 import type { SessionUser } from './types';
 
@@ -124,6 +125,7 @@ export async function createUser(
 	assertKnownCodes(db, input.jurisdiction);
 	if (findLogin(db, input.email))
 		throw new UserError('email_taken', `A user with the email ${input.email} exists`);
+	await assertStrongPassword(input.password, input.email);
 	const passwordHash = await hasher.hash(input.password);
 	const id = db.transaction(() => {
 		// Checked again inside the transaction: another request may have created it while scrypt ran.
@@ -176,6 +178,7 @@ export async function updateUser(
 	}
 	assertKnownCodes(db, jurisdiction);
 	const disabled = patch.disabled ?? before.disabled;
+	if (patch.password) await assertStrongPassword(patch.password, before.email);
 	const passwordHash = patch.password ? await hasher.hash(patch.password) : null;
 
 	db.transaction(() => {

@@ -4,6 +4,9 @@ import * as reports from './003_reports';
 import * as surveys from './004_surveys';
 import * as dialogues from './005_dialogues';
 import * as priorities from './006_priorities';
+import * as loginDefences from './007_login_defences';
+import * as mfa from './008_mfa';
+import * as release from './009_release';
 
 /**
  * Every schema version, in order. A feature adds its tables with a new `NNN_name.ts` file that
@@ -16,5 +19,8 @@ export const migrations: { version: number; name: string; sql: string }[] = [
 	{ version: 3, name: 'reports', sql: reports.sql },
 	{ version: 4, name: 'surveys', sql: surveys.sql },
 	{ version: 5, name: 'dialogues', sql: dialogues.sql },
-	{ version: 6, name: 'priorities', sql: priorities.sql }
+	{ version: 6, name: 'priorities', sql: priorities.sql },
+	{ version: 7, name: 'login_defences', sql: loginDefences.sql },
+	{ version: 8, name: 'mfa', sql: mfa.sql },
+	{ version: 9, name: 'release', sql: release.sql }
 ];
