@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { loadConfig } from '../src/lib/server/config';
+import { loadConfig, type ImportLimits } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db/connection';
 import { ServiceError } from '../src/lib/server/errors';
 import { describeProblems } from '../src/lib/server/import/importer';
@@ -20,7 +20,12 @@ const USAGE = `Usage:
 
 MAPPING is a shipped mapping id (e.g. policia-homicidios) or a path to a mapping JSON file.
 By default one bad row rejects the whole file and nothing is stored; --skip-invalid stores the
-good rows and writes the rejected ones with their reasons to --rejects (default FILE.rejects.csv).`;
+good rows and writes the rejected ones with their reasons to --rejects (default FILE.rejects.csv).
+
+Limits (every import; defaults from RESILIENCIA_IMPORT_MAX_INFLATED_MB, _MAX_ROWS, _MAX_GZIP_RATIO):
+  --max-inflated-mb N   read at most N MB of content (a gzip counted inflated; default 2048)
+  --max-rows N          read at most N rows (default 20,000,000)
+  --max-gzip-ratio N    refuse a gzip inflating more than N times its size (default 100; 0: off)`;
 
 /** The tables that are not reports, and how the command line words what each stored. */
 const TABLE_COMMANDS: Record<string, (rows: number, stored: number) => string> = {
@@ -45,9 +50,13 @@ export async function runImportCli(argv: string[]): Promise<number> {
 			mapping: { type: 'string' },
 			'skip-invalid': { type: 'boolean', default: false },
 			rejects: { type: 'string' },
+			'max-inflated-mb': { type: 'string' },
+			'max-rows': { type: 'string' },
+			'max-gzip-ratio': { type: 'string' },
 			help: { type: 'boolean', default: false }
 		}
 	});
+	const limits = limitFlags(values);
 	const [command, arg] = positionals;
 	if (values.help || !command) {
 		console.log(USAGE);
@@ -83,7 +92,7 @@ export async function runImportCli(argv: string[]): Promise<number> {
 		const describeTable = Object.hasOwn(TABLE_COMMANDS, command) ? TABLE_COMMANDS[command]! : null;
 		if (describeTable) {
 			if (!arg) throw new Error(`Give the ${command} file to import.\n${USAGE}`);
-			const result = await imports.importFile(viewer, { mapping: command, file: arg });
+			const result = await imports.importFile(viewer, { mapping: command, file: arg, limits });
 			if ('table' in result) console.log(describeTable(result.rowsRead, result.stored));
 			return 0;
 		}
@@ -98,6 +107,7 @@ export async function runImportCli(argv: string[]): Promise<number> {
 			file: arg,
 			skipInvalid,
 			rejectsFile,
+			limits,
 			onProgress: (p) => {
 				if (!process.stderr.isTTY || Date.now() - lastShown < 250) return;
 				lastShown = Date.now();
@@ -126,7 +136,7 @@ export async function runImportCli(argv: string[]): Promise<number> {
 		// reach the caller, which prints the message.
 		if (
 			error instanceof ServiceError &&
-			(error.code === 'import_rejected' || error.code === 'unknown_mapping')
+			(error.code === 'import_rejected' || error.code === 'too_large' || error.code === 'unknown_mapping')
 		) {
 			console.error(error.message);
 			console.error('Nothing was stored.');
@@ -136,6 +146,25 @@ export async function runImportCli(argv: string[]): Promise<number> {
 	} finally {
 		db.close();
 	}
+}
+
+/** The --max-… flags as import limits (only those given; the configuration supplies the rest). */
+function limitFlags(values: Record<string, string | boolean | undefined>): Partial<ImportLimits> {
+	const number = (flag: string, min: number): number | undefined => {
+		const text = values[flag];
+		if (typeof text !== 'string') return undefined;
+		const value = Number(text.replaceAll('_', ''));
+		if (!Number.isInteger(value) || value < min)
+			throw new Error(`--${flag} must be a whole number of at least ${min}, not "${text}"`);
+		return value;
+	};
+	const inflatedMb = number('max-inflated-mb', 1);
+	const limits: Partial<ImportLimits> = {
+		maxInflatedBytes: inflatedMb === undefined ? undefined : inflatedMb * 1024 * 1024,
+		maxRows: number('max-rows', 1),
+		maxGzipRatio: number('max-gzip-ratio', 0)
+	};
+	return Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

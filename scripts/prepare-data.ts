@@ -5,11 +5,12 @@ import { openDatabase } from '../src/lib/server/db/connection';
 import { loadDefaultData } from '../src/lib/server/reports/default-data';
 import { loadDemoPanel } from '../src/lib/server/surveys/panel';
 import { seedDialogues } from '../src/lib/server/dialogues/seed';
+import { createReleaseService } from '../src/lib/server/release/service';
 
 /**
  * Everything the server needs before it answers: the schema migrated, the boundaries built and
  * loaded (skipped when the source has not changed), and the real datasets of ../shared/data/real
- * imported (once: a file already imported is skipped).
+ * imported (once: a file already imported is skipped), and the public release built from them.
  * Each step is idempotent, so it runs on every `npm start`.
  *
  * These loads call the importers directly, not the import service (src/lib/server/import/service.ts):
@@ -30,6 +31,13 @@ export async function prepareData(config: AppConfig = loadConfig()): Promise<voi
 			console.log(
 				`Survey panel: ${answers.toLocaleString('en')} DEMONSTRATION answers generated (data/survey/demo-panel.json).`
 			);
+		// The public release, so that the server's first public answer need not build it (a
+		// release already built from the same data is kept as it is).
+		const started = performance.now();
+		const release = await createReleaseService({ db }).refresh();
+		console.log(
+			`Public release ${release.version} (${release.sources}) ready in ${Math.round(performance.now() - started)} ms.`
+		);
 	} finally {
 		db.close();
 	}

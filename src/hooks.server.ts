@@ -1,5 +1,6 @@
 import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
+import { auditRefusal } from '$lib/server/auth/audit';
 import { sessionCookie } from '$lib/server/auth/cookie';
 import { crossOriginRefusal } from '$lib/server/auth/csrf';
 import { authenticate } from '$lib/server/auth/sessions';
@@ -8,7 +9,11 @@ import { movedLocation } from '$lib/server/legacy-paths';
 import { PUBLIC_VIEWER, viewerFor } from '$lib/server/viewer';
 import { parseLocale } from '$lib/i18n';
 
-/** Form posts are small; anything bigger is refused before it is read (the API sets its own limits). */
+/**
+ * Form posts are small; anything bigger is refused, with or without Content-Length, and never read
+ * past this. The API sets its own limit per route (api/access.ts); adapter-node's BODY_SIZE_LIMIT
+ * is Infinity (scripts/start.ts) because the import upload comes through SvelteKit too.
+ */
 const PAGE_BODY_LIMIT = 64 * 1024;
 
 /**
@@ -29,8 +34,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 		const moved = movedLocation(event.url);
 		if (moved)
 			return withSecurityHeaders(new Response(null, { status: 308, headers: { Location: moved } }), event);
-		const refused = refusePageRequest(event);
-		if (refused) return withSecurityHeaders(refused, event);
+		const refused = refusePageRequest(event) ?? (await limitPageBody(event));
+		if (refused) {
+			auditPageRefusal(event, refused.status);
+			return withSecurityHeaders(refused, event);
+		}
 		const cookie = sessionCookie(event.url);
 		const token = cookie ? event.cookies.get(cookie.name) : undefined;
 		if (token) {
@@ -50,14 +58,56 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 function refusePageRequest(event: RequestEvent): Response | null {
 	const { request, url } = event;
+	// `url` is always one of the accepted origins (ORIGIN, RESILIENCIA_TRUSTED_ORIGINS): `npm start`
+	// pins each request to the one it came to (csrf.ts `requestOrigin`), so comparing with it
+	// accepts every configured origin and nothing else.
 	const reason = crossOriginRefusal(request.method, request.headers, url);
 	if (reason)
 		return new Response(`Forbidden: ${reason}`, { status: 403, headers: { 'Content-Type': 'text/plain' } });
-	const length = Number(request.headers.get('content-length') ?? 0);
-	if (length > PAGE_BODY_LIMIT) {
-		return new Response('Payload too large', { status: 413, headers: { 'Content-Type': 'text/plain' } });
-	}
 	return null;
+}
+
+/**
+ * Reads a page request's body before any load or action does, counting as it arrives, and hands
+ * the request on with the bytes read; past PAGE_BODY_LIMIT it answers 413 at once. The rest of an
+ * oversized body is never read: `Connection: close` ends the connection once the answer is sent
+ * (cancelling the stream instead would reset it before the answer reaches the client).
+ */
+async function limitPageBody(event: RequestEvent): Promise<Response | null> {
+	const { request } = event;
+	if (!request.body) return null;
+	const tooLarge = () =>
+		new Response('Payload too large', {
+			status: 413,
+			headers: { 'Content-Type': 'text/plain', Connection: 'close' }
+		});
+	if (Number(request.headers.get('content-length') ?? 0) > PAGE_BODY_LIMIT) return tooLarge();
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (let next = await reader.read(); !next.done; next = await reader.read()) {
+		size += next.value.byteLength;
+		if (size > PAGE_BODY_LIMIT) return tooLarge();
+		chunks.push(next.value);
+	}
+	reader.releaseLock();
+	event.request = new Request(request, { body: Buffer.concat(chunks) });
+	return null;
+}
+
+/** A cross-site form (403) or an oversized body (413), audited as the API audits its own. */
+function auditPageRefusal(event: RequestEvent, status: number): void {
+	try {
+		auditRefusal(serverContext().db, {
+			actor: null, // refused before the session is read, as in the API
+			ip: event.getClientAddress(),
+			action: status === 413 ? 'request.too_large' : 'access.denied',
+			target: `${event.request.method} ${event.route.id ?? event.url.pathname.slice(0, 100)}`,
+			details: { status, code: status === 413 ? 'payload_too_large' : 'csrf' }
+		});
+	} catch (error) {
+		console.error('[audit] could not record a refusal', error);
+	}
 }
 
 function withSecurityHeaders(response: Response, event: RequestEvent): Response {

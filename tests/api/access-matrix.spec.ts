@@ -47,6 +47,7 @@ function samplePath(routePath: string): string {
 	const samples: Record<string, () => string> = {
 		code: () => '52835',
 		layer: () => 'municipalities',
+		file: () => 'issues.csv',
 		id: () => String(targetId)
 	};
 	return routePath.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string) => {

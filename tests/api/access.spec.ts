@@ -5,6 +5,8 @@ import type { AppEnv } from '../../src/lib/server/api/env';
 import { scopeOf } from '../../src/lib/server/scope';
 import { handleApiError } from '../../src/lib/server/api/errors';
 import { audit } from '../../src/lib/server/auth/audit';
+import { createDeviceTrust } from '../../src/lib/server/auth/device';
+import { createLoginGuard } from '../../src/lib/server/auth/limits';
 import { login } from '../../src/lib/server/auth/login';
 import { createPasswordHasher, hashParams, type PasswordHasher } from '../../src/lib/server/auth/password';
 import { hashToken } from '../../src/lib/server/auth/sessions';
@@ -180,8 +182,9 @@ describe('failed logins', () => {
 			verifyDummy: (p) => (calls.push('dummy'), real.verifyDummy(p))
 		};
 		const input = { password: 'guess', ip: null, userAgent: null };
-		await login(ctx.db, spy, { ...input, email: 'ghost@example.org' });
-		await login(ctx.db, spy, { ...input, email: 'planner@example.org' });
+		const defences = { guard: createLoginGuard(ctx.db), devices: createDeviceTrust(ctx.db) };
+		await login(ctx.db, spy, defences, { ...input, email: 'ghost@example.org' });
+		await login(ctx.db, spy, defences, { ...input, email: 'planner@example.org' });
 		expect(calls).toEqual(['dummy', 'verify']);
 
 		// The dummy runs the same `verify` on a hash of the hasher's own cost (password.ts), so the
@@ -189,6 +192,9 @@ describe('failed logins', () => {
 		ctx.db.prepare('DELETE FROM login_throttle').run();
 	});
 
+	// `loginAs` sends no device cookie: these are untrusted clients, which share the account's lock
+	// (auth/limits.ts). A browser that signed in before keeps its own allowance and is not locked
+	// out by them: tests/api/login-flood.spec.ts.
 	it('locks an account for 15 minutes after 10 failures, even for the right password', async () => {
 		vi.useFakeTimers({ toFake: ['Date'] });
 		vi.setSystemTime(Date.UTC(2025, 2, 3, 10, 0, 0));

@@ -1,11 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
+import { TOTP, type Secret } from 'otpauth';
 import { createApi } from '../../src/lib/server/api/app';
+import { confirmEnrolment } from '../../src/lib/server/auth/mfa';
 import { createPasswordHasher, type ScryptParams } from '../../src/lib/server/auth/password';
 import { createSession } from '../../src/lib/server/auth/sessions';
-import { createUser } from '../../src/lib/server/auth/users';
+import { newTotpSecret, saveUnconfirmedTotp, TOTP_SETTINGS } from '../../src/lib/server/auth/totp';
+import { createUser, loadSessionUser } from '../../src/lib/server/auth/users';
 import type { Jurisdiction, Role, UserView } from '../../src/lib/schemas/users';
 import { loadConfig, type AppConfig } from '../../src/lib/server/config';
 import { openDatabase } from '../../src/lib/server/db/connection';
@@ -106,12 +110,23 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 
 const testHasher = createPasswordHasher(TEST_SCRYPT);
 
-/** Creates a user directly in the database (as the command line would), at the test cost. */
-export function addUser(
+/**
+ * Creates a user directly in the database (as the command line would), at the test cost. An admin
+ * also gets an authenticator, enrolled as a person would (a secret, confirmed with a code), since
+ * admin routes refuse admins without one; `totp: false` leaves it out, `totp: true` adds one for
+ * any role. `loginAs` then answers the second step with `totpCode`.
+ */
+export async function addUser(
 	db: Database.Database,
-	user: { email: string; role: Role; password?: string; jurisdiction?: Partial<Jurisdiction> }
+	user: {
+		email: string;
+		role: Role;
+		password?: string;
+		jurisdiction?: Partial<Jurisdiction>;
+		totp?: boolean;
+	}
 ): Promise<UserView> {
-	return createUser(
+	const created = await createUser(
 		db,
 		testHasher,
 		{
@@ -122,6 +137,66 @@ export function addUser(
 		},
 		{ actor: { id: null, email: 'test' }, ip: null }
 	);
+	if (user.totp ?? user.role === 'admin') enrolTotp(db, created.id);
+	return created;
+}
+
+// --- Second factor ------------------------------------------------------------------------------
+
+type Authenticator = { secret: Secret; lastStep: number; recoveryCodes: string[] };
+/** The authenticator app of each test user, per database: its secret and the last step it showed. */
+const authenticators = new WeakMap<Database.Database, Map<string, Authenticator>>();
+const STEP_MS = TOTP_SETTINGS.period * 1000;
+
+/**
+ * Enrols an authenticator for a user through the same functions as the account page, and keeps
+ * the secret and recovery codes for the test. It is confirmed with the code of the step before
+ * now (the earliest the ±1 window accepts), leaving this step and the next for sign-ins.
+ */
+export function enrolTotp(db: Database.Database, userId: number): Authenticator {
+	const user = loadSessionUser(db, userId)!;
+	const secret = newTotpSecret();
+	saveUnconfirmedTotp(db, userId, secret);
+	const step = Math.floor(Date.now() / STEP_MS) - 1;
+	const codes = confirmEnrolment(db, { user, ip: null, tokenHash: null }, codeAt(secret, step));
+	if (!codes) throw new Error(`Could not enrol an authenticator for ${user.email}`);
+	const app = { secret, lastStep: step, recoveryCodes: codes };
+	let perDb = authenticators.get(db);
+	if (!perDb) authenticators.set(db, (perDb = new Map()));
+	perDb.set(user.email, app);
+	return app;
+}
+
+export function authenticatorOf(db: Database.Database, email: string): Authenticator {
+	const app = authenticators.get(db)?.get(email);
+	if (!app) throw new Error(`${email} has no authenticator in this test database`);
+	return app;
+}
+
+/** The code an authenticator app shows for a 30-second step. */
+export function codeAt(secret: Secret, step: number): string {
+	return new TOTP({ secret, algorithm: TOTP_SETTINGS.algorithm, digits: TOTP_SETTINGS.digits }).generate({
+		timestamp: step * STEP_MS
+	});
+}
+
+/**
+ * A code the server has not seen yet: the next unused step within the ±1 window, waiting for the
+ * clock when a test signs the same user in more than three times in 30 seconds.
+ */
+export async function totpCode(db: Database.Database, email: string): Promise<string> {
+	const app = authenticatorOf(db, email);
+	for (let waits = 0; ; waits++) {
+		const now = Math.floor(Date.now() / STEP_MS);
+		const step = Math.max(now - 1, app.lastStep + 1);
+		if (step <= now + 1) {
+			app.lastStep = step;
+			return codeAt(app.secret, step);
+		}
+		// A faked clock (vi.useFakeTimers) never reaches the next step: say so rather than hang.
+		if (waits > 0) throw new Error(`No unused TOTP step left for ${email} at ${new Date().toISOString()}`);
+		await sleep(STEP_MS - (Date.now() % STEP_MS) + 50);
+	}
 }
 
 /** The Cookie header of a fresh session for a user, without going through the login route. */
@@ -129,17 +204,31 @@ export function sessionCookieFor(db: Database.Database, userId: number): string 
 	return `resiliencia_session=${createSession(db, userId, { ip: null, userAgent: 'test' }).token}`;
 }
 
-/** Logs in through `POST /api/auth/login`; returns the response and the Cookie header to send next. */
+type Api = ReturnType<typeof createApi>;
+
+/**
+ * Logs in through `POST /api/auth/login`; returns the response and the Cookie header to send next.
+ * For a user with an authenticator (`addUser`), pass the test context (`{ api, db }`): the second
+ * step is answered with a fresh code, and its response returned.
+ */
 export async function loginAs(
-	api: ReturnType<typeof createApi>,
+	target: Api | { api: Api; db: Database.Database },
 	email: string,
 	password = TEST_PASSWORD
 ): Promise<{ res: Response; cookie: string | null }> {
-	const res = await api.request('/api/auth/login', {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ email, password })
-	});
+	const { api, db } = 'request' in target ? { api: target, db: null } : target;
+	const post = (path: string, body: unknown) =>
+		api.request(path, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(body)
+		});
+	let res = await post('/api/auth/login', { email, password });
+	if (res.status === 202) {
+		if (!db) throw new Error(`${email} has a second factor: pass the test context ({ api, db }) to loginAs`);
+		const { challenge } = (await res.json()) as { challenge: string };
+		res = await post('/api/auth/login/second-factor', { challenge, code: await totpCode(db, email) });
+	}
 	const set = res.headers.get('set-cookie');
 	return { res, cookie: set ? set.split(';')[0]! : null };
 }

@@ -195,7 +195,7 @@ describe('the command line in the audit log', () => {
 		]);
 	});
 
-	it('audits nothing for a refused file', async () => {
+	it('audits a refused file as a rejection, not as an import', async () => {
 		const file = path.join(dir, 'survey-bad.csv');
 		fs.writeFileSync(
 			file,
@@ -208,5 +208,37 @@ describe('the command line in the audit log', () => {
 		expect(result.code).toBe(1);
 		expect(result.err).toContain('Nothing was stored.');
 		expect(await audited('surveys.import')).toHaveLength(1);
+		expect(await audited('surveys.import_rejected')).toEqual([
+			expect.objectContaining({
+				actor: cliActor,
+				target: 'survey-bad.csv',
+				details: expect.objectContaining({
+					mapping: 'survey',
+					code: 'import_rejected',
+					problemCount: 1,
+					firstProblem: expect.objectContaining({ row: 2, column: 'value' })
+				})
+			})
+		]);
+	});
+
+	it('refuses a file past a limit the flags set, naming the limit, and audits the refusal', async () => {
+		const file = path.join(dir, 'survey-long.csv');
+		const row = '52001,C004,youth,F,rural,2021-04,trust:police,3';
+		fs.writeFileSync(
+			file,
+			['municipality,respondent,sector,sex,area,wave,question,value', row, row, row].join('\n')
+		);
+		const result = await cli(['survey', file, '--max-rows', '2']);
+		expect(result.code).toBe(1);
+		expect(result.err).toContain('The file has more than 2 rows; the limit is RESILIENCIA_IMPORT_MAX_ROWS');
+		expect(result.err).toContain('Nothing was stored.');
+		expect(await audited('surveys.import_rejected')).toEqual([
+			expect.objectContaining({ details: expect.objectContaining({ code: 'too_large' }) }),
+			expect.objectContaining({ target: 'survey-bad.csv' })
+		]);
+		await expect(cli(['survey', file, '--max-rows', 'many'])).rejects.toThrow(
+			'--max-rows must be a whole number of at least 1, not "many"'
+		);
 	});
 });

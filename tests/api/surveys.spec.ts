@@ -125,7 +125,7 @@ describe('the answers export', () => {
 		const planner = (await loginAs(ctx.api, 'planner@example.org')).cookie!;
 		expect((await ctx.api.request('/api/surveys/export', { headers: { cookie: planner } })).status).toBe(403);
 		await addUser(ctx.db, { email: 'admin@example.org', role: 'admin' });
-		const admin = (await loginAs(ctx.api, 'admin@example.org')).cookie!;
+		const admin = (await loginAs(ctx, 'admin@example.org')).cookie!;
 		const res = await ctx.api.request('/api/surveys/export', { headers: { cookie: admin } });
 		expect(res.status).toBe(200);
 		const lines = (await res.text()).trim().split('\r\n');

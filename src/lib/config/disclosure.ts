@@ -27,6 +27,14 @@ export type DisclosureConfig = {
 	/** The public period grid: whole months, quarters or years, never arbitrary ranges. */
 	readonly publicGrains: readonly Grain[];
 	readonly publicGeographies: readonly PublicGeography[];
+	/**
+	 * Cell-key perturbation (ABS TableBuilder; ONS 2021 census): every published count of 11 or more
+	 * is its true value plus noise from −maxAbs to +maxAbs, drawn from the cell's key, never below
+	 * smallCell.max + 1. docs/disclosure.md says what a user loses (exact additivity).
+	 */
+	readonly perturbation: { readonly maxAbs: number };
+	/** The one set of categories the public may see added up: every non-sensitive count category. */
+	readonly nonSensitiveGroup: string;
 };
 
 export const SENSITIVE_CATEGORY_IDS = [
@@ -38,10 +46,15 @@ export const SENSITIVE_CATEGORY_IDS = [
 	'domestic-violence'
 ] as const;
 
+/** The id of the fixed group of every non-sensitive count category, in the release and its exports. */
+export const NON_SENSITIVE_GROUP = 'all-non-sensitive';
+
 export const DISCLOSURE: DisclosureConfig = {
 	smallCell: { min: 1, max: 10 },
 	sensitiveCategories: SENSITIVE_CATEGORY_IDS,
 	sensitive: { geographies: ['department', 'nation'], grains: ['quarter', 'year'] },
 	publicGrains: GRAINS,
-	publicGeographies: PUBLIC_GEOGRAPHIES
+	publicGeographies: PUBLIC_GEOGRAPHIES,
+	perturbation: { maxAbs: 5 },
+	nonSensitiveGroup: NON_SENSITIVE_GROUP
 };

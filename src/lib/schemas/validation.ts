@@ -18,7 +18,15 @@ const OWN_MESSAGES: Record<string, string> = {
 	'not a real date': 'no es una fecha real',
 	'a year between 1990 and 2100': 'un año entre 1990 y 2100',
 	'at least one prevention step': 'al menos un paso de prevención',
-	required: 'obligatorio'
+	required: 'obligatorio',
+	'at least 12 characters': 'al menos 12 caracteres',
+	'at most 128 characters': 'como máximo 128 caracteres',
+	'too easy to guess: use a longer phrase of unusual words':
+		'demasiado fácil de adivinar: use una frase más larga, con palabras poco comunes',
+	'must not contain the email address or its name': 'no debe contener el correo ni el nombre de su cuenta',
+	'the new password must differ from the current one': 'la nueva contraseña debe ser distinta de la actual',
+	'a 6-digit code or a recovery code': 'un código de 6 dígitos o un código de recuperación',
+	'6 digits': '6 dígitos'
 };
 
 export function localiseMessage(message: string, locale: ValidationLocale): string {

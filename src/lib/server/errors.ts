@@ -15,13 +15,19 @@ export const SERVICE_ERROR_CODES = [
 	'no_rate',
 	'unknown_mapping',
 	'import_rejected',
+	/** An import's content past a limit (inflated size, rows, gzip ratio): import/source-file.ts. */
+	'too_large',
+	/** A request body past its route's limit, found while it streams (api/access.ts). */
+	'payload_too_large',
 	'upload_failed',
 	'empty_file',
 	'busy',
 	'email_taken',
 	'last_admin',
 	'unknown_codes',
-	'jurisdiction_required'
+	'jurisdiction_required',
+	'weak_password',
+	'mfa_required'
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 

@@ -13,7 +13,8 @@
  *    that providers get only data inside their jurisdiction: the handler passes `viewerOf(c)` to a
  *    service, which scopes with `scopeOf(viewer)` (src/lib/server/scope.ts) — handlers never filter
  *    by jurisdiction themselves. `{ maxBodyBytes }` raises the default 64 KiB
- *    body limit for that route (an import); the limit is enforced before anything reads the body.
+ *    body limit for that route (an import); the limit is enforced before anything reads the body,
+ *    and holds for a chunked body too (counted as it is read, never buffered whole).
  *    `{ note }` is shown in docs/access-matrix.md.
  *
  * 2. A route without a rule fails twice: tests/api/access-matrix.spec.ts enumerates `app.routes`
@@ -30,13 +31,16 @@
  *    Tests that POST with `app.request` need no header (non-browser clients pass); a browser's
  *    Origin / Sec-Fetch-Site headers are checked.
  *
- * 5. Handlers are thin: validate, call one service function with `viewerOf(c)`, answer. The services
+ * 5. Every refusal is audited (`auditRefusals`, audit-refusals.ts): 401 and 403 as `access.denied`, 413 as
+ *    `request.too_large`, summarised per caller, address and route (auth/audit.ts) so that a flood
+ *    writes one entry a minute, not one per request.
+ *
+ * 6. Handlers are thin: validate, call one service function with `viewerOf(c)`, answer. The services
  *    (src/lib/server/services) own SQL, transactions, jurisdiction, disclosure control
  *    (src/lib/domain/disclosure.ts) and the audit entry of every import, edit, deletion and export;
  *    their `ServiceError`s become HTTP statuses in one table (errors.ts, `SERVICE_STATUS`).
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type Database from 'better-sqlite3';
 import { sessionCookie } from '../auth/cookie';
@@ -46,6 +50,7 @@ import type { Role } from '../auth/types';
 import { viewerFor, type Viewer } from '../viewer';
 import { ROLES } from '../../schemas/users';
 import type { AppEnv } from './env';
+import { bodyLimitOf } from './body-limit';
 import { ApiError } from './errors';
 
 /** Request bodies larger than this are refused with 413 unless a route declares more. */
@@ -81,12 +86,7 @@ export function access(audience: Audience, options: AccessOptions = {}): Middlew
 		note: options.note ?? null
 	};
 	if (rule.roles?.length === 0) throw new Error('access([]) would allow nobody; list the roles');
-	const limit = bodyLimit({
-		maxSize: rule.maxBodyBytes,
-		onError: () => {
-			throw new ApiError(413, 'payload_too_large', `Request body larger than ${rule.maxBodyBytes} bytes`);
-		}
-	});
+	const limit = bodyLimitOf(rule.maxBodyBytes);
 	const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
 		c.set('accessRule', rule);
 		if (rule.roles !== null) {
@@ -94,6 +94,15 @@ export function access(audience: Audience, options: AccessOptions = {}): Middlew
 			if (!user) throw new ApiError(401, 'unauthenticated', 'Sign in to use this route');
 			if (!rule.roles.includes(user.role)) {
 				throw new ApiError(403, 'forbidden', `The ${user.role} role may not use this route`);
+			}
+			// Admin routes need an admin's second factor (issue #14): until it is enrolled the
+			// session is good for enrolling it (the account page) and nothing only admins may do.
+			if (rule.roles.every((role) => role === 'admin') && c.get('session')?.needsSecondFactor) {
+				throw new ApiError(
+					403,
+					'mfa_required',
+					'Set up a second factor (TOTP) on /cuenta before using admin routes'
+				);
 			}
 		}
 		await limit(c, next);
@@ -217,9 +226,10 @@ export function accessMatrixMarkdown(routes: DeclaredRoute[]): string {
 		'What each caller gets from each API route. `yes`: the route answers; `own jurisdiction`: a',
 		'provider gets only data inside its departments and municipalities (403 `outside_jurisdiction`',
 		'when it names a place outside them); `401`: sign in first (`unauthenticated`); `403`: this role',
-		'may not (`forbidden`). Every state-changing request from another origin gets 403 `csrf`, and',
-		'every body over its limit 413. The test beside the generator calls every route as every role',
-		'and checks these outcomes.',
+		'may not (`forbidden`). Routes only admins may use answer 403 `mfa_required` to an admin who',
+		'has not set up a second factor yet. Every state-changing request from another origin gets 403',
+		'`csrf`, and every body over its limit 413. The test beside the generator calls every route as',
+		'every role and checks these outcomes.',
 		'',
 		header,
 		`|${' --- |'.repeat(AUDIENCES.length + 2)}`,

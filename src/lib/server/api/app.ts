@@ -4,6 +4,7 @@ import { createServices } from '../services';
 import { loadSession, refuseCrossOrigin, requireDeclaredAccess } from './access';
 import { analysisRoutes } from './analysis';
 import { auditRoutes } from './audit';
+import { auditRefusals } from './audit-refusals';
 import { authRoutes } from './auth';
 import { boundaryRoutes } from './boundaries';
 import type { ApiDeps, RouteDeps } from './deps';
@@ -13,6 +14,7 @@ import { errorBody, handleApiError } from './errors';
 import { healthRoutes } from './health';
 import { importRoutes } from './imports';
 import { municipalityRoutes } from './municipalities';
+import { preparedSlices, publicRoutes } from './public';
 import { categoryRoutes, reportRoutes, statsRoutes } from './stats';
 import { surveyRoutes } from './surveys';
 import { userRoutes } from './users';
@@ -29,13 +31,17 @@ export function createApi(deps: ApiDeps) {
 	const services = deps.services ?? createServices(deps);
 	const routeDeps: RouteDeps = { db: deps.db, config: deps.config, services };
 	const app = new Hono<AppEnv>().basePath('/api');
-	// Order matters: the fail-closed check wraps everything; CSRF refuses before any work; the
-	// session is loaded before each route's `access(...)` rule reads it.
+	// Order matters: the fail-closed check wraps everything; refusals are audited from outside the
+	// CSRF check so that it sees that one too; CSRF refuses before any work; the session is loaded
+	// before each route's `access(...)` rule reads it.
 	app.use('*', requireDeclaredAccess());
+	app.use('*', auditRefusals(deps.db));
 	app.use('*', refuseCrossOrigin());
 	app.use('*', loadSession(deps.db));
 	// JSON responses are compressed on the fly; boundaries arrive precompressed and are left alone.
 	app.use('*', compress());
+	// Public answers that are slices of the release go out as prepared bytes (public.ts).
+	app.use('*', preparedSlices());
 	app.notFound((c) => c.json(errorBody('not_found', `No API route for ${c.req.method} ${c.req.path}`), 404));
 	app.onError(handleApiError);
 	return app
@@ -54,7 +60,8 @@ export function createApi(deps: ApiDeps) {
 		.route('/analysis', analysisRoutes(routeDeps))
 		.route('/auth', authRoutes(routeDeps))
 		.route('/users', userRoutes(routeDeps))
-		.route('/audit', auditRoutes(routeDeps));
+		.route('/audit', auditRoutes(routeDeps))
+		.route('/public', publicRoutes(routeDeps));
 }
 
 export type Api = ReturnType<typeof createApi>;

@@ -1,12 +1,15 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { LoginBody, PasswordChange } from '../../schemas/users';
+import { LoginBody, PasswordChange, SecondFactorBody } from '../../schemas/users';
 import { sessionCookie } from '../auth/cookie';
+import { deviceCookie } from '../auth/device';
+import type { LoginLimit } from '../auth/limits';
 import { SESSION_LIMITS } from '../auth/sessions';
 import { access, clientIp, viewerOf } from './access';
 import type { RouteDeps } from './deps';
 import type { AppEnv } from './env';
 import { ApiError } from './errors';
+import { passwordStrength } from './users';
 import { validate } from './validate';
 
 /** The cookie for this request, or 403 when the transport may not carry a session (plain http off loopback). */
@@ -22,7 +25,15 @@ function cookieFor(c: Context<AppEnv>) {
 	return cookie;
 }
 
-/** `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`, `POST /api/auth/password`. */
+/** Why a sign-in was refused before its password was checked (429), in the caller's terms. */
+function throttledMessage(limit: LoginLimit, retryAfterSeconds: number): string {
+	const minutes = Math.ceil(retryAfterSeconds / 60);
+	if (limit === 'busy') return `Too many sign-ins at once; try again in ${retryAfterSeconds} s`;
+	if (limit === 'address') return `Too many sign-in attempts from your address; try again in ${minutes} min`;
+	return `Too many failed sign-ins for this account; try again in ${minutes} min`;
+}
+
+/** `POST /api/auth/login` (and `/login/second-factor`), `POST /api/auth/logout`, `GET /api/auth/me`, `POST /api/auth/password`. */
 export function authRoutes({ services }: RouteDeps) {
 	return new Hono<AppEnv>()
 		.post(
@@ -31,10 +42,56 @@ export function authRoutes({ services }: RouteDeps) {
 			validate('json', LoginBody),
 			async (c) => {
 				const cookie = cookieFor(c);
+				// Same transport rule as the session cookie, so present whenever `cookie` is.
+				const device = deviceCookie(new URL(c.req.url))!;
 				const { email, password } = c.req.valid('json');
 				const outcome = await services.users.login({
 					email,
 					password,
+					ip: clientIp(c),
+					userAgent: c.req.header('User-Agent') ?? null,
+					previousToken: getCookie(c, cookie.name) ?? null,
+					deviceToken: getCookie(c, device.name) ?? null
+				});
+				c.header('Cache-Control', 'no-store');
+				if (!outcome.ok && outcome.reason === 'locked') {
+					c.header('Retry-After', String(outcome.retryAfterSeconds));
+					throw new ApiError(
+						429,
+						'too_many_attempts',
+						throttledMessage(outcome.limit, outcome.retryAfterSeconds)
+					);
+				}
+				if (!outcome.ok && outcome.reason === 'second_factor') {
+					// No session yet: the client sends the code with this token to /login/second-factor.
+					const { challenge, expiresAt } = outcome;
+					return c.json(
+						{ secondFactor: 'totp', challenge, expiresAt: new Date(expiresAt).toISOString() },
+						202
+					);
+				}
+				if (!outcome.ok) throw new ApiError(401, 'invalid_credentials', 'Wrong email or password');
+				// The session cookie first: clients reading one Set-Cookie take the session.
+				setCookie(c, cookie.name, outcome.session.token, {
+					...cookie.options,
+					sameSite: 'Lax',
+					maxAge: Math.floor(SESSION_LIMITS.absoluteMs / 1000)
+				});
+				setCookie(c, device.name, outcome.device, { ...device.options, sameSite: 'Strict' });
+				return c.json({ user: outcome.user, expiresAt: new Date(outcome.session.expiresAt).toISOString() });
+			}
+		)
+		.post(
+			'/login/second-factor',
+			access('public', { note: 'the code after a 202 from login; sets the session cookie' }),
+			validate('json', SecondFactorBody),
+			(c) => {
+				const cookie = cookieFor(c);
+				const device = deviceCookie(new URL(c.req.url))!;
+				const { challenge, code } = c.req.valid('json');
+				const outcome = services.users.secondFactor({
+					challenge,
+					code,
 					ip: clientIp(c),
 					userAgent: c.req.header('User-Agent') ?? null,
 					previousToken: getCookie(c, cookie.name) ?? null
@@ -42,19 +99,21 @@ export function authRoutes({ services }: RouteDeps) {
 				c.header('Cache-Control', 'no-store');
 				if (!outcome.ok && outcome.reason === 'locked') {
 					c.header('Retry-After', String(outcome.retryAfterSeconds));
-					const minutes = Math.ceil(outcome.retryAfterSeconds / 60);
 					throw new ApiError(
 						429,
 						'too_many_attempts',
-						`Too many failed sign-ins for this account; try again in ${minutes} min`
+						throttledMessage('account', outcome.retryAfterSeconds)
 					);
 				}
-				if (!outcome.ok) throw new ApiError(401, 'invalid_credentials', 'Wrong email or password');
+				if (!outcome.ok && outcome.reason === 'expired')
+					throw new ApiError(401, 'sign_in_expired', 'This sign-in has expired; enter the password again');
+				if (!outcome.ok) throw new ApiError(401, 'invalid_code', 'Wrong or already used code');
 				setCookie(c, cookie.name, outcome.session.token, {
 					...cookie.options,
 					sameSite: 'Lax',
 					maxAge: Math.floor(SESSION_LIMITS.absoluteMs / 1000)
 				});
+				setCookie(c, device.name, outcome.device, { ...device.options, sameSite: 'Strict' });
 				return c.json({ user: outcome.user, expiresAt: new Date(outcome.session.expiresAt).toISOString() });
 			}
 		)
@@ -72,6 +131,7 @@ export function authRoutes({ services }: RouteDeps) {
 		.post(
 			'/password',
 			access('restricted', { note: 'own password; ends the other sessions' }),
+			passwordStrength(),
 			validate('json', PasswordChange),
 			async (c) => {
 				const outcome = await services.users.changePassword(

@@ -48,13 +48,17 @@ export const SERVICE_STATUS = {
 	no_rate: 400,
 	unknown_mapping: 400,
 	import_rejected: 422,
+	too_large: 413,
+	payload_too_large: 413,
 	upload_failed: 400,
 	empty_file: 400,
 	busy: 503,
 	email_taken: 409,
 	last_admin: 409,
 	unknown_codes: 400,
-	jurisdiction_required: 400
+	jurisdiction_required: 400,
+	weak_password: 400,
+	mfa_required: 403
 } as const satisfies Record<ServiceErrorCode, ContentfulStatusCode>;
 
 /** A service refusal as the API answers it. */

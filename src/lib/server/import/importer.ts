@@ -6,10 +6,11 @@ import path from 'node:path';
 import { csvField } from '$lib/domain/csv';
 import { columnsOf, type Mapping } from '$lib/domain/import/mapping';
 import { createRowMapper, type ReportDraft, type Resolvers, type RowProblem } from '$lib/domain/import/rows';
+import type { ImportLimits } from '../config';
 import type { DB } from '../db/connection';
 import { addBatchToRollup, addStagingToRollup } from '../reports/rollup';
 import { bumpReportsVersion } from '../reports/version';
-import { openSourceFile, SourceFileError, type SourceRecord } from './source-file';
+import { openSourceFile, SourceFileError, SourceTooLarge, type SourceRecord } from './source-file';
 
 /**
  * Imports one source file of reports in two steps, so that the database is never half-written:
@@ -35,6 +36,8 @@ export type ImportOptions = {
 	rejectsFile?: string;
 	userId?: number | null;
 	onProgress?: (progress: ImportProgress) => void;
+	/** What is read at most (the configuration's defaults when left out). */
+	limits?: ImportLimits;
 };
 
 export type ImportProgress = { bytesRead: number; bytesTotal: number; rowsRead: number };
@@ -57,7 +60,9 @@ export class ImportRejected extends Error {
 	constructor(
 		message: string,
 		readonly problems: RowProblem[] = [],
-		readonly problemCount = problems.length
+		readonly problemCount = problems.length,
+		/** `too_large`: past a limit of import/source-file.ts, whatever its rows. */
+		readonly code: 'import_rejected' | 'too_large' = 'import_rejected'
 	) {
 		super(message);
 		this.name = 'ImportRejected';
@@ -104,7 +109,7 @@ const digest = (values: readonly string[]) =>
 export async function importReports(deps: ImportDeps, options: ImportOptions): Promise<ImportResult> {
 	const started = performance.now();
 	const { mapping } = options;
-	const source = await openSourceFile(options.file, mapping);
+	const source = await openSourceFile(options.file, mapping, options.limits);
 
 	const missing = columnsOf(mapping).filter((c) => !source.header.includes(c) && !c.startsWith('$'));
 	if (missing.length > 0) {
@@ -178,7 +183,13 @@ export async function importReports(deps: ImportDeps, options: ImportOptions): P
 			staging.exec('COMMIT');
 		} catch (error) {
 			if (staging.inTransaction) staging.exec('ROLLBACK');
-			if (error instanceof SourceFileError) throw new ImportRejected(error.message);
+			if (error instanceof SourceFileError)
+				throw new ImportRejected(
+					error.message,
+					[],
+					0,
+					error instanceof SourceTooLarge ? 'too_large' : 'import_rejected'
+				);
 			throw error;
 		}
 		options.onProgress?.({ bytesRead: source.bytesTotal, bytesTotal: source.bytesTotal, rowsRead });

@@ -8,6 +8,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { Mapping } from '$lib/domain/import/mapping';
 import type { RowProblem } from '$lib/domain/import/rows';
 import { audit } from '../auth/audit';
+import type { ImportLimits } from '../config';
 import { ServiceError } from '../errors';
 import { deleteBatch, listBatches, type ImportBatch } from '../reports/batches';
 import type { ServiceDeps } from '../services';
@@ -15,7 +16,7 @@ import type { Viewer } from '../viewer';
 import { importReports, ImportRejected, type ImportProgress, type ImportResult } from './importer';
 import { MappingError, resolveMapping, resolveShippedMapping, shippedMappings } from './mappings';
 import { createResolverFactory } from './resolvers';
-import { SourceFileError } from './source-file';
+import { SourceFileError, SourceTooLarge } from './source-file';
 import { tableImport, type TableImport, type TableName } from './tables';
 
 /**
@@ -24,7 +25,13 @@ import { tableImport, type TableImport, type TableName } from './tables';
  * to a temporary file and answered at once with a job whose progress the page polls; the command
  * line imports its file directly. Either way one import runs at a time (SQLite has one writer
  * anyway) and each writes the same audit entry, `reports.import` or `<table>.import`, with the
- * caller as actor (`cli:<user>` at the command line).
+ * caller as actor (`cli:<user>` at the command line); a refused file writes one
+ * `reports.import_rejected` or `<table>.import_rejected` entry with its problem count and first
+ * problem, however many problems it has.
+ *
+ * What an import reads is bounded by `config.importLimits` (inflated size, rows, gzip ratio,
+ * counted as the file streams: source-file.ts); the command line may raise them per import.
+ * Past a limit the import is refused as `too_large`, naming the setting, and nothing is stored.
  *
  * The statistics index follows on its own: the importer and batch deletion bump the reports
  * version in the database (reports/version.ts), which the index checks before every answer.
@@ -43,7 +50,13 @@ export type ImportJobView = {
 	fileName: string;
 	progress: ImportProgress;
 	result: ImportOutcome | null;
-	error: { message: string; problems: RowProblem[]; problemCount: number } | null;
+	error: {
+		/** `import_rejected`, `too_large` (past a limit), or `failed` (a bug: nothing was stored). */
+		code: 'import_rejected' | 'too_large' | 'failed';
+		message: string;
+		problems: RowProblem[];
+		problemCount: number;
+	} | null;
 };
 
 type Job = ImportJobView & { createdAt: number };
@@ -58,6 +71,8 @@ export type FileImportOptions = {
 	/** With skipInvalid: where the rows left out are written, with their reasons. */
 	rejectsFile?: string;
 	onProgress?: (progress: ImportProgress) => void;
+	/** Limits raised (or lowered) for this import: the command line's --max-… flags. */
+	limits?: Partial<ImportLimits>;
 };
 
 /** A reports mapping or a table, resolved before any byte is read. */
@@ -84,15 +99,39 @@ export function createImportService({ db, config }: ServiceDeps) {
 			if (now - job.createdAt > JOB_TTL_MS && job.status !== 'running') jobs.delete(id);
 	};
 
-	/** Imports one file and writes its audit entry. */
-	async function run(
-		viewer: Viewer,
-		plan: Plan,
-		input: { file: string; fileName: string } & Omit<FileImportOptions, 'mapping' | 'file'>
-	): Promise<ImportOutcome> {
+	type RunInput = { file: string; fileName: string } & Omit<FileImportOptions, 'mapping' | 'file'>;
+
+	/** Imports one file and writes its audit entry, or the entry of its refusal. */
+	async function run(viewer: Viewer, plan: Plan, input: RunInput): Promise<ImportOutcome> {
+		try {
+			return await store(viewer, plan, input);
+		} catch (error) {
+			const refusal = refusalOf(error);
+			if (refusal) {
+				const problems = (refusal.details as { problems?: RowProblem[] } | undefined)?.problems ?? [];
+				audit(db, {
+					actor: viewer.actor,
+					ip: viewer.ip,
+					action: `${plan.table ? plan.table.action : 'reports.import'}_rejected`,
+					target: input.fileName,
+					details: {
+						mapping: plan.table ? plan.table.table : plan.mapping.id,
+						code: refusal.code,
+						reason: refusal.message.split('\n')[0]!.slice(0, 300),
+						problemCount: error instanceof ImportRejected ? error.problemCount : 0,
+						firstProblem: problems[0] ?? null
+					}
+				});
+			}
+			throw error;
+		}
+	}
+
+	async function store(viewer: Viewer, plan: Plan, input: RunInput): Promise<ImportOutcome> {
 		const by = { actor: viewer.actor, ip: viewer.ip };
+		const limits: ImportLimits = { ...config.importLimits, ...input.limits };
 		if (plan.table) {
-			const { rows, stored } = await plan.table.run(db, input.file);
+			const { rows, stored } = await plan.table.run(db, input.file, limits);
 			audit(db, {
 				...by,
 				action: plan.table.action,
@@ -111,7 +150,8 @@ export function createImportService({ db, config }: ServiceDeps) {
 				rejectsFile: input.rejectsFile,
 				// The command line has no user row (actor id null): its batches name nobody.
 				userId: viewer.actor?.id ?? null,
-				onProgress: input.onProgress
+				onProgress: input.onProgress,
+				limits
 			}
 		);
 		audit(db, {
@@ -145,14 +185,16 @@ export function createImportService({ db, config }: ServiceDeps) {
 			job.result = result;
 			job.status = 'done';
 		} catch (error) {
+			const refusal = refusalOf(error);
 			const rejected = error instanceof ImportRejected;
-			job.status = rejected ? 'rejected' : 'failed';
+			job.status = refusal ? 'rejected' : 'failed';
 			job.error = {
-				message: rejected ? error.message.split('\n')[0]! : 'The import failed; nothing was stored',
+				code: refusal ? (refusal.code as 'import_rejected' | 'too_large') : 'failed',
+				message: refusal ? refusal.message.split('\n')[0]! : 'The import failed; nothing was stored',
 				problems: rejected ? error.problems : [],
 				problemCount: rejected ? error.problemCount : 0
 			};
-			if (!rejected) console.error('import failed', error);
+			if (!refusal) console.error('import failed', error);
 		} finally {
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
@@ -185,8 +227,11 @@ export function createImportService({ db, config }: ServiceDeps) {
 			const file = path.join(dir, 'upload');
 			try {
 				await pipeline(Readable.fromWeb(body as NodeReadableStream), fs.createWriteStream(file));
-			} catch {
+			} catch (error) {
 				fs.rmSync(dir, { recursive: true, force: true });
+				// Past the route's body limit, counted as it streamed (api/body-limit.ts): 413, not a
+				// broken upload.
+				if (error instanceof ServiceError) throw error;
 				throw new ServiceError('upload_failed', 'The upload was interrupted');
 			}
 			const size = fs.statSync(file).size;
@@ -220,21 +265,15 @@ export function createImportService({ db, config }: ServiceDeps) {
 
 		/**
 		 * Imports a file on this machine (the command line), in turn with the uploads. Refusals come
-		 * as ServiceErrors: `unknown_mapping`, or `import_rejected` with the problems as details
-		 * (nothing was stored).
+		 * as ServiceErrors: `unknown_mapping`, `import_rejected` with the problems as details, or
+		 * `too_large` naming the limit (nothing was stored).
 		 */
 		importFile(viewer: Viewer, options: FileImportOptions): Promise<ImportOutcome> {
 			assertImporter(viewer);
 			const plan = planFor(options.mapping, resolveMapping);
 			return serially(() =>
 				run(viewer, plan, { ...options, fileName: path.basename(options.file) }).catch((error: unknown) => {
-					if (error instanceof ImportRejected)
-						throw new ServiceError('import_rejected', error.message, {
-							problems: error.problems,
-							problemCount: error.problemCount
-						});
-					if (error instanceof SourceFileError) throw new ServiceError('import_rejected', error.message);
-					throw error;
+					throw refusalOf(error) ?? error;
 				})
 			);
 		},
@@ -270,6 +309,18 @@ function assertImporter(viewer: Viewer): void {
 	const role = viewer.user?.role;
 	if (role !== 'admin' && role !== 'planner')
 		throw new ServiceError('forbidden', 'Only planners and admins import data');
+}
+
+/** A refused file as the service's refusal, or null for anything else (a bug). */
+function refusalOf(error: unknown): ServiceError | null {
+	if (error instanceof ImportRejected)
+		return new ServiceError(error.code, error.message, {
+			problems: error.problems,
+			problemCount: error.problemCount
+		});
+	if (error instanceof SourceFileError)
+		return new ServiceError(error instanceof SourceTooLarge ? 'too_large' : 'import_rejected', error.message);
+	return null;
 }
 
 /** `survey`, `dialogues`, `booklets`, `commitments` are tables of their own, not reports mappings. */

@@ -1,16 +1,23 @@
 import { parse } from 'csv-parse';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import type { Mapping } from '$lib/domain/import/mapping';
+import { loadConfig, type ImportLimits } from '../config';
 
 /**
  * Reads a source file as a stream of records (column → text) without holding it in memory:
  * gzip detected by its magic bytes, UTF-8 or Latin-1, `,` `;` or tab, quoted fields (csv-parse).
  * GeoJSON FeatureCollections of points are read whole, up to a size limit, with each point's
  * coordinates as the columns `$lon` and `$lat`.
+ *
+ * What is read is bounded however small the file (`ImportLimits`, src/lib/server/config.ts): the
+ * content is counted as it comes out of gzip, so a bomb is refused once it passes the limit (or
+ * inflates suspiciously many times its size) without ever being held, and so are rows past the
+ * row limit. A refusal is a `SourceTooLarge` naming the setting that would raise it.
  */
 
 export class SourceFileError extends Error {
@@ -19,6 +26,21 @@ export class SourceFileError extends Error {
 		this.name = 'SourceFileError';
 	}
 }
+
+/** The file is larger than a limit: more content, rows or inflation than an import reads. */
+export class SourceTooLarge extends SourceFileError {
+	constructor(
+		message: string,
+		/** The setting that would raise the limit, e.g. `RESILIENCIA_IMPORT_MAX_INFLATED_MB`. */
+		readonly limit: string
+	) {
+		super(message);
+		this.name = 'SourceTooLarge';
+	}
+}
+
+/** The configuration's defaults, for callers that pass no limits (tests, the benchmarks). */
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = loadConfig({}).importLimits;
 
 /** A record's values in the order of the header. */
 export type SourceRecord = { row: number; values: string[] };
@@ -42,6 +64,86 @@ const MAX_RECORD_BYTES = 256 * 1024;
 /** GeoJSON is parsed whole: beyond this, convert it to CSV. */
 const MAX_GEOJSON_BYTES = 256 * 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
+/** The gzip ratio is judged only past this much content: small files may compress very well. */
+const RATIO_FLOOR_BYTES = 64 * 1024 * 1024;
+
+const mb = (bytes: number) => {
+	const value = bytes / (1024 * 1024);
+	return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString('en')} MB`;
+};
+
+/**
+ * Counts the content as it streams (after gzip) and fails past the limits. `compressedRead` is
+ * what has been read of the file itself: ahead of what gzip has used, so the ratio is never
+ * overestimated.
+ */
+function contentGuard(limits: ImportLimits, gzip: boolean, compressedRead: () => number): Transform {
+	let inflated = 0;
+	return new Transform({
+		transform(chunk: Buffer, _enc, done) {
+			inflated += chunk.length;
+			if (inflated > limits.maxInflatedBytes) {
+				done(
+					new SourceTooLarge(
+						gzip
+							? `The file inflates past ${mb(limits.maxInflatedBytes)}; the limit is RESILIENCIA_IMPORT_MAX_INFLATED_MB (${mb(limits.maxInflatedBytes)}; --max-inflated-mb at the command line)`
+							: `The file is larger than ${mb(limits.maxInflatedBytes)}; the limit is RESILIENCIA_IMPORT_MAX_INFLATED_MB (--max-inflated-mb at the command line)`,
+						'RESILIENCIA_IMPORT_MAX_INFLATED_MB'
+					)
+				);
+				return;
+			}
+			const ratio = inflated / Math.max(1, compressedRead());
+			if (gzip && limits.maxGzipRatio > 0 && inflated >= RATIO_FLOOR_BYTES && ratio > limits.maxGzipRatio) {
+				done(
+					new SourceTooLarge(
+						`The file inflates more than ${limits.maxGzipRatio} times its size (${mb(inflated)} from ${mb(compressedRead())} so far), like a gzip bomb; the limit is RESILIENCIA_IMPORT_MAX_GZIP_RATIO (${limits.maxGzipRatio}; --max-gzip-ratio at the command line)`,
+						'RESILIENCIA_IMPORT_MAX_GZIP_RATIO'
+					)
+				);
+				return;
+			}
+			done(null, chunk);
+		}
+	});
+}
+
+/**
+ * Inflates a gzip once without parsing it, only to measure it: zlib alone runs at hundreds of MB
+ * a second, so a bomb is refused in a moment, before a single row is validated (the rows would
+ * flow at the pace of their validation, a thousand times slower). The same guard counts again
+ * while the rows stream, should the file change in between.
+ */
+async function measureGzip(file: string, limits: ImportLimits): Promise<void> {
+	let read = 0;
+	const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+	raw.on('data', (chunk) => (read += chunk.length));
+	const discard = new Writable({ write: (_chunk, _enc, done) => done() });
+	try {
+		await pipeline(
+			raw,
+			createGunzip(),
+			contentGuard(limits, true, () => read),
+			discard
+		);
+	} catch (error) {
+		if (error instanceof SourceFileError) throw error;
+		throw new SourceFileError(
+			`The file looks gzipped but cannot be decompressed: ${(error as Error).message}`
+		);
+	}
+}
+
+/** Fails once a file has more rows than the limit allows. */
+function rowGuard(limits: ImportLimits): (rows: number) => void {
+	return (rows) => {
+		if (rows > limits.maxRows)
+			throw new SourceTooLarge(
+				`The file has more than ${limits.maxRows.toLocaleString('en')} rows; the limit is RESILIENCIA_IMPORT_MAX_ROWS (--max-rows at the command line)`,
+				'RESILIENCIA_IMPORT_MAX_ROWS'
+			);
+	};
+}
 
 function readHead(file: string, bytes: number): Buffer {
 	const fd = fs.openSync(file, 'r');
@@ -130,7 +232,11 @@ function decoder(encoding: 'utf-8' | 'latin1'): Transform {
 	});
 }
 
-export async function openSourceFile(file: string, mapping: Mapping): Promise<SourceFile> {
+export async function openSourceFile(
+	file: string,
+	mapping: Mapping,
+	limits: ImportLimits = DEFAULT_IMPORT_LIMITS
+): Promise<SourceFile> {
 	let stat: fs.Stats;
 	try {
 		stat = fs.statSync(file);
@@ -140,6 +246,7 @@ export async function openSourceFile(file: string, mapping: Mapping): Promise<So
 	if (!stat.isFile()) throw new SourceFileError(`${file} is not a file`);
 	const gzip = isGzip(readHead(file, 2));
 	const head = await sniffContent(file, gzip);
+	if (gzip) await measureGzip(file, limits);
 
 	let bytesRead = 0;
 	const hash = createHash('sha256');
@@ -148,13 +255,23 @@ export async function openSourceFile(file: string, mapping: Mapping): Promise<So
 		bytesRead += chunk.length;
 		hash.update(chunk as Buffer);
 	});
-	const content: Readable = gzip ? raw.pipe(createGunzip()) : raw;
+	if (!gzip && stat.size > limits.maxInflatedBytes) {
+		throw new SourceTooLarge(
+			`The file is ${mb(stat.size)}; the limit is RESILIENCIA_IMPORT_MAX_INFLATED_MB (${mb(limits.maxInflatedBytes)}; --max-inflated-mb at the command line)`,
+			'RESILIENCIA_IMPORT_MAX_INFLATED_MB'
+		);
+	}
+	const guard = contentGuard(limits, gzip, () => bytesRead);
+	const inflate = gzip ? createGunzip() : null;
+	const content: Readable = inflate ? raw.pipe(inflate).pipe(guard) : raw.pipe(guard);
 	raw.on('error', (error) => content.destroy(error));
+	inflate?.on('error', (error) => content.destroy(error));
+	const countRow = rowGuard(limits);
 	let digest: string | null = null;
 	const sha256 = () => (digest ??= hash.digest('hex'));
 
 	if (mapping.format === 'geojson')
-		return readGeoJson(content, stat.size, { bytesRead: () => bytesRead, sha256 });
+		return readGeoJson(content, stat.size, countRow, { bytesRead: () => bytesRead, sha256 });
 
 	const encoding =
 		mapping.csv.encoding === 'auto' ? (looksLikeUtf8(head) ? 'utf-8' : 'latin1') : mapping.csv.encoding;
@@ -204,18 +321,21 @@ export async function openSourceFile(file: string, mapping: Mapping): Promise<So
 	if (repeated !== undefined) throw new SourceFileError(`The header repeats the column "${repeated}"`);
 	let linesBefore = newlines(first.value.raw);
 
+	let rows = 0;
 	async function* records(): AsyncGenerator<SourceRecord | UnreadableRecord> {
 		try {
 			for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
 				while (unreadable.length > 0) {
 					const skipped = unreadable.shift()!;
 					linesBefore = Math.max(linesBefore, skipped.row);
+					countRow(++rows);
 					yield skipped;
 				}
 				const { record, raw } = next.value;
 				const row = linesBefore + 1;
 				linesBefore += newlines(raw);
 				if (record.length === 1 && record[0] === '') continue; // an empty line
+				countRow(++rows);
 				if (record.length !== header.length) {
 					yield { row, reason: `${record.length} fields where the header has ${header.length}`, raw: '' };
 					continue;
@@ -227,6 +347,7 @@ export async function openSourceFile(file: string, mapping: Mapping): Promise<So
 			throw asSourceError(error);
 		} finally {
 			raw.destroy();
+			inflate?.destroy();
 		}
 	}
 
@@ -260,6 +381,7 @@ const FeatureCollection = z.object({ type: z.literal('FeatureCollection'), featu
 async function readGeoJson(
 	content: Readable,
 	size: number,
+	countRow: (rows: number) => void,
 	progress: { bytesRead: () => number; sha256: () => string }
 ): Promise<SourceFile> {
 	if (size > MAX_GEOJSON_BYTES) {
@@ -268,7 +390,21 @@ async function readGeoJson(
 		);
 	}
 	const chunks: Buffer[] = [];
-	for await (const chunk of content as AsyncIterable<Buffer>) chunks.push(chunk);
+	let length = 0;
+	try {
+		for await (const chunk of content as AsyncIterable<Buffer>) {
+			// Counted inflated: a small gzip may hold far more than the whole-file limit.
+			length += chunk.length;
+			if (length > MAX_GEOJSON_BYTES)
+				throw new SourceTooLarge(
+					`GeoJSON files are read whole and this one inflates past ${MAX_GEOJSON_BYTES / 1e6} MB: convert it to CSV`,
+					'GeoJSON'
+				);
+			chunks.push(chunk);
+		}
+	} finally {
+		content.destroy();
+	}
 	let json: unknown;
 	try {
 		json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -286,6 +422,7 @@ async function readGeoJson(
 	const columns = [...header];
 	async function* records(): AsyncGenerator<SourceRecord | UnreadableRecord> {
 		for (let i = 0; i < features.length; i++) {
+			countRow(i + 1);
 			const feature = PointFeature.safeParse(features[i]);
 			if (!feature.success) {
 				yield { row: i + 1, reason: 'feature is not a GeoJSON Point feature', raw: '' };

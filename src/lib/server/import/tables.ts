@@ -1,3 +1,4 @@
+import type { ImportLimits } from '../config';
 import type { DB } from '../db/connection';
 import { importBookletsCsv, importCommitmentsCsv, importDialoguesCsv } from '../dialogues/import';
 import { importSurveyCsv } from '../surveys/panel';
@@ -8,23 +9,23 @@ import { importSurveyCsv } from '../surveys/panel';
  * Their names take the place of a mapping id (`?mapping=survey`, `npm run import -- survey FILE`).
  */
 export type TableImport = {
-	run: (db: DB, file: string) => Promise<{ rows: number; stored: number }>;
+	run: (db: DB, file: string, limits: ImportLimits) => Promise<{ rows: number; stored: number }>;
 	/** The audit action of an import of this table. */
 	action: string;
 };
 
 /** The dialogues' tables answer `added`: rows stored, those already stored left as they are. */
 const added =
-	(run: (db: DB, file: string) => Promise<{ rows: number; added: number }>) =>
-	async (db: DB, file: string) => {
-		const { rows, added } = await run(db, file);
+	(run: (db: DB, file: string, limits: ImportLimits) => Promise<{ rows: number; added: number }>) =>
+	async (db: DB, file: string, limits: ImportLimits) => {
+		const { rows, added } = await run(db, file, limits);
 		return { rows, stored: added };
 	};
 
 const TABLES = {
 	survey: {
-		run: async (db, file) => {
-			const { rows, answers } = await importSurveyCsv(db, file);
+		run: async (db, file, limits) => {
+			const { rows, answers } = await importSurveyCsv(db, file, limits);
 			return { rows, stored: answers };
 		},
 		action: 'surveys.import'

@@ -10,6 +10,7 @@ import { createAnalysisService } from '../analysis/service';
 import { createDialogueService } from '../dialogues/service';
 import { createGeographyService } from '../geography/service';
 import { createImportService } from '../import/service';
+import { createReleaseService, type ReleaseService } from '../release/service';
 import { createReportService } from '../reports/service';
 import { createStatsService, type StatsService } from '../stats/stats';
 import { createSurveyService } from '../surveys/service';
@@ -29,6 +30,11 @@ export type ServiceDeps = {
 	config: AppConfig;
 	/** The in-memory statistics index of reports, shared by the services that read figures. */
 	stats: StatsService;
+	/**
+	 * The current public release (src/lib/server/release): every answer to the anonymous public is
+	 * a slice of it, never a figure from the statistics index.
+	 */
+	release: ReleaseService;
 	hasher: PasswordHasher;
 };
 
@@ -48,6 +54,7 @@ export function createServices({ db, config, testOnlyScrypt }: ServiceOptions) {
 		db,
 		config,
 		stats: createStatsService(db),
+		release: createReleaseService({ db }),
 		hasher: testOnlyScrypt ? createPasswordHasher(testOnlyScrypt) : passwordHasher()
 	};
 	return {
@@ -58,7 +65,8 @@ export function createServices({ db, config, testOnlyScrypt }: ServiceOptions) {
 		dialogues: createDialogueService(deps),
 		imports: createImportService(deps),
 		analysis: createAnalysisService(deps),
-		users: createUserService(deps)
+		users: createUserService(deps),
+		release: deps.release
 	};
 }
 
