@@ -1,3 +1,5 @@
+import { publishedMunicipalityCount } from '$lib/domain/release/outside-counts';
+import { DISCLOSURE } from '../config/disclosure';
 import { ServiceError } from './errors';
 import {
 	canSeeDepartment,
@@ -6,7 +8,15 @@ import {
 	jurisdictionParams,
 	type JurisdictionFilter
 } from './auth/jurisdiction';
+import type { ReleaseService } from './release/service';
+import type { StatsQuery, StatsService } from './stats/stats';
 import type { Viewer } from './viewer';
+
+/** What figures are computed from: the exact statistics index and the current public release. */
+export type ScopeSources = { readonly stats: StatsService; readonly release: ReleaseService };
+
+/** Months with data per category and the sources behind each (the shape of `stats.extent()`). */
+export type Extent = ReturnType<StatsService['extent']>;
 
 /**
  * What part of the country a viewer may see exactly: THE one place where jurisdiction is applied.
@@ -17,10 +27,21 @@ import type { Viewer } from './viewer';
  *   scope.keep(rows, (r) => r.code)     rows of municipalities inside it
  *   scope.keepDepartments(rows, …)      departments whose whole aggregate it may see
  *   scope.sqlParams                     bound parameters for the standard SQL clause (jurisdiction.ts)
+ *   scope.countView(sources, query)     the counts a restricted figure is computed from
+ *   scope.extent(sources)               the months with data that default periods come from
  *
  * Admins and planners (and the command line) are unrestricted; a provider sees its departments and
  * municipalities; the anonymous public sees no restricted data at all (`isPublic`: public figures
  * come through disclosure control instead).
+ *
+ * Scope rule (issue 14): every figure a jurisdictional viewer receives is a function only of the
+ * exact data of municipalities inside its jurisdiction and of what the public release publishes.
+ * Filtering the rows of a national computation is not enough — a border municipality's local
+ * smoothed rate or local Moran encodes its outside neighbours' exact counts — so statistics that
+ * borrow from other areas are computed on `countView`, and default periods come from `extent`.
+ * Reference data that is public anyway (boundaries, neighbours, populations) is used as it is.
+ * tests/api/scope.spec.ts changes exact outside data under a fixed release and checks that no
+ * answer of a provider changes.
  */
 export class Scope {
 	readonly filter: JurisdictionFilter | null;
@@ -76,6 +97,51 @@ export class Scope {
 	/** Department rows whose whole aggregate the viewer may see. */
 	keepDepartments<T>(rows: readonly T[], codeOf: (row: T) => string): T[] {
 		return this.filter === null ? [...rows] : rows.filter((row) => this.includesDepartment(codeOf(row)));
+	}
+
+	/**
+	 * Counts per municipality (null: no data) that a restricted figure may be computed from: exact
+	 * inside the scope, the public release's outside it, by the fixed rules of
+	 * domain/release/outside-counts.ts (suppressed cells count as the small range's midpoint;
+	 * categories the release has no municipality cells for leave outside municipalities missing).
+	 * Undefined for unrestricted viewers: their figures use the exact counts.
+	 */
+	countView(sources: ScopeSources, query: StatsQuery): ReadonlyMap<string, number | null> | undefined {
+		if (this.unrestricted) return undefined;
+		const exact = sources.stats.municipalities(query, 'count');
+		const release = sources.release.current();
+		const blocks = query.categories.map((c) => release.blocks.get(c));
+		const small = (DISCLOSURE.smallCell.min + DISCLOSURE.smallCell.max) / 2;
+		return new Map(
+			exact.map((a) => [
+				a.code,
+				this.includesMunicipality(a.code)
+					? a.count
+					: publishedMunicipalityCount(blocks, a.code, query.from, query.to, small)
+			])
+		);
+	}
+
+	/**
+	 * Months with data per category, for default periods: the exact index for unrestricted
+	 * viewers; the public release's for the others, since the last month with any report in the
+	 * country is a fact about outside data too.
+	 */
+	extent(sources: ScopeSources): Extent {
+		if (this.unrestricted) return sources.stats.extent();
+		const { extents, attributions } = sources.release.current().facts;
+		const known = Object.values(extents);
+		return {
+			from: known.length ? known.map((e) => e.from).sort()[0]! : null,
+			to: known.length
+				? known
+						.map((e) => e.to)
+						.sort()
+						.at(-1)!
+				: null,
+			categories: { ...extents },
+			attributions: { ...attributions }
+		};
 	}
 
 	/** Bound parameters for the SQL clause documented in auth/jurisdiction.ts. */

@@ -44,14 +44,17 @@ function assertRole(viewer: Viewer, roles: readonly Role[]): void {
 
 type ScenarioRow = Omit<SavedScenario, 'settings'> & { settings: string };
 
-export function createAnalysisService({ db, stats }: ServiceDeps) {
+export function createAnalysisService({ db, stats, release }: ServiceDeps) {
+	const sources = { stats, release };
+
 	/**
 	 * The default end of a window: the latest month with data in any of the categories (patrol
 	 * cells), or the latest month all of them reach (the index, whose 12-month window would
-	 * otherwise rank a category on months it has no data for).
+	 * otherwise rank a category on months it has no data for). A provider's comes from the public
+	 * release (scope.extent): the last month with a report anywhere is a fact about outside data.
 	 */
-	const latestMonth = (categories: readonly CategoryId[], all = false) => {
-		const extent = stats.extent();
+	const latestMonth = (scope: Scope, categories: readonly CategoryId[], all = false) => {
+		const extent = scope.extent(sources);
 		const ends = categories.map((c) => extent.categories[c]?.to).filter((m): m is string => !!m);
 		if (ends.length === 0) throw new ServiceError('no_data', 'No reports in these categories yet');
 		ends.sort();
@@ -81,7 +84,7 @@ export function createAnalysisService({ db, stats }: ServiceDeps) {
 		return patrolView(db, scope, {
 			categories: p.category,
 			categoryWeights: p.weights ?? {},
-			to: p.to ?? latestMonth(p.category),
+			to: p.to ?? latestMonth(scope, p.category),
 			resolution: p.resolution,
 			halfLifeDays: p.half_life_days,
 			area: p.area ?? null
@@ -89,22 +92,36 @@ export function createAnalysisService({ db, stats }: ServiceDeps) {
 	};
 
 	return {
-		/** Local Moran or Gi*: computed on the whole country (neighbours cross any border), shown inside the scope. */
+		/**
+		 * Local Moran or Gi* on the whole country (neighbours cross any border), shown inside the
+		 * scope. A provider's is computed on its view of the country (scope.countView: exact inside,
+		 * the public release outside), so that a border municipality's statistic, its permutation
+		 * p-value and the FDR correction encode no exact outside count.
+		 */
 		spatial(viewer: Viewer, kind: SpatialStatistic, p: SpatialParams): SpatialResult {
 			assertRole(viewer, ANALYSTS);
-			const to = p.to ?? latestMonth(p.category, true);
+			const scope = scopeOf(viewer);
+			const to = p.to ?? latestMonth(scope, p.category, true);
 			const from = p.from ?? monthLabel(monthIndex(to) - 11);
 			if (from > to) throw new ServiceError('invalid_request', '`from` must not be after `to`');
-			const result = spatialStatistic(stats, kind, { ...p, categories: p.category, from, to });
-			// Filtered after a national computation; a later issue computes providers' statistics from data in scope.
-			result.values = scopeOf(viewer).keep(result.values, (v) => v.code);
+			const view = scope.countView(sources, {
+				categories: p.category,
+				from: monthIndex(from),
+				to: monthIndex(to)
+			});
+			const result = spatialStatistic(stats, kind, { ...p, categories: p.category, from, to }, view);
+			result.values = scope.keep(result.values, (v) => v.code);
 			return result;
 		},
 
-		/** The raw indicators of the priority index for every municipality (planners rank the whole country). */
+		/**
+		 * The raw indicators of the priority index for every municipality (planners rank the whole
+		 * country). Planners and admins only: they are exact national figures, which no scope may
+		 * narrow safely (tests/api/scope.spec.ts checks that a provider is refused).
+		 */
 		priorityInputs(viewer: Viewer, { category, to }: PriorityInputsQuery): PriorityInputs {
 			assertRole(viewer, PLANNERS);
-			const end = monthIndex(to ?? latestMonth(category, true));
+			const end = monthIndex(to ?? latestMonth(scopeOf(viewer), category, true));
 			return priorityInputs(db, stats, category, end, new Date().toISOString().slice(0, 10));
 		},
 

@@ -31,14 +31,20 @@ export type SpatialQuery = {
 	alpha: number;
 };
 
-/** The values analysed: one per municipality with data, in code order. */
+/**
+ * The values analysed: one per municipality with data, in code order. `given` replaces the exact
+ * counts (a provider's view of the country, Scope.countView).
+ */
 export function spatialInput(
 	stats: StatsService,
-	q: Pick<SpatialQuery, 'categories' | 'from' | 'to' | 'measure'>
+	q: Pick<SpatialQuery, 'categories' | 'from' | 'to' | 'measure'>,
+	given?: ReadonlyMap<string, number | null>
 ) {
 	const all = stats.municipalities(
 		{ categories: q.categories, from: monthIndex(q.from), to: monthIndex(q.to) },
-		q.measure
+		q.measure,
+		'global',
+		given
 	);
 	const withValue = all.filter(
 		(a): a is typeof a & { value: number } => a.value !== null && Number.isFinite(a.value)
@@ -57,9 +63,10 @@ const finite = (v: number) => (Number.isFinite(v) ? v : null);
 export function spatialStatistic(
 	stats: StatsService,
 	kind: SpatialResult['statistic'],
-	q: SpatialQuery
+	q: SpatialQuery,
+	given?: ReadonlyMap<string, number | null>
 ): SpatialResult {
-	const input = spatialInput(stats, q);
+	const input = spatialInput(stats, q, given);
 	const options = { permutations: q.permutations, seed: q.seed };
 	const byCode = new Map<string, Omit<SpatialValue, 'code'>>();
 	if (input.codes.length >= 3) {

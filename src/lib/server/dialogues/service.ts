@@ -103,6 +103,10 @@ export function createDialogueService({ db, release }: ServiceDeps) {
 			programme: filter.programme ?? null
 		}) as DialogueRow[];
 
+	/**
+	 * `restricted`: the viewer may see this dialogue's sensitive place and its summary — admins and
+	 * planners everywhere, a provider inside its jurisdiction only, the public never.
+	 */
 	const shape = (d: DialogueRow, restricted: boolean): DialogueView => ({
 		id: d.id,
 		programme: d.programme,
@@ -154,10 +158,10 @@ export function createDialogueService({ db, release }: ServiceDeps) {
 			return PROGRAMMES;
 		},
 
+		/** Every dialogue's public fields; its sensitive place and summary only inside the viewer's scope. */
 		list(viewer: Viewer, filter: DialogueFilter = {}): DialogueView[] {
-			// Any signed-in role sees places and summaries, as before; another issue will narrow this.
-			const restricted = viewer.user !== null;
-			return dialogueRows(filter).map((d) => shape(d, restricted));
+			const scope = scopeOf(viewer);
+			return dialogueRows(filter).map((d) => shape(d, !scope.isPublic && scope.includesMunicipality(d.code)));
 		},
 
 		create(viewer: Viewer, input: DialogueInput, locale: ValidationLocale): { id: number } {

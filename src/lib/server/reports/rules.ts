@@ -1,7 +1,8 @@
 import { categoryById, type CategoryId, type Unit } from '$lib/domain/categories';
 import { gridGrain, monthIndex } from '$lib/domain/monthly-cube';
 import { ServiceError } from '../errors';
-import type { StatsQuery, StatsService } from '../stats/stats';
+import type { Extent } from '../scope';
+import type { StatsQuery } from '../stats/stats';
 
 /**
  * What may be asked of the figures of reported issues, whoever asks: the period a query covers,
@@ -11,13 +12,13 @@ import type { StatsQuery, StatsService } from '../stats/stats';
 
 /**
  * The period of a query as month indices; a missing end defaults to the first (last) month with
- * data in any of the categories.
+ * data in any of the categories, as the caller may know them (`Scope.extent`: a provider's come
+ * from the public release).
  */
 export function periodOf(
-	stats: StatsService,
+	extent: Pick<Extent, 'categories'>,
 	p: { categories: readonly CategoryId[]; from?: string; to?: string }
 ): StatsQuery {
-	const extent = stats.extent();
 	const known = p.categories.map((c) => extent.categories[c]).filter((e) => e !== undefined);
 	const fallbackFrom = known.length ? known.map((e) => e.from).sort()[0]! : '2000-01';
 	const fallbackTo = known.length

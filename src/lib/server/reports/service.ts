@@ -2,7 +2,7 @@ import { CATEGORIES } from '$lib/domain/categories';
 import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
 import type { HexagonQuery, StatsParams, SummaryQuery, TimeseriesQuery } from '../../schemas/reports';
 import { ServiceError } from '../errors';
-import { scopeOf } from '../scope';
+import { scopeOf, type Extent } from '../scope';
 import type { ServiceDeps } from '../services';
 import { hexagons } from '../stats/hexagons';
 import type { StatsQuery } from '../stats/stats';
@@ -21,23 +21,28 @@ export type AreaLevel = 'municipality' | 'department';
  * count perturbed; sensitive categories only per department and per quarter or year.
  */
 export function createReportService({ db, stats, release }: ServiceDeps) {
+	const sources = { stats, release };
+
 	function figures(viewer: Viewer, level: AreaLevel, params: StatsParams) {
 		const scope = scopeOf(viewer);
+		const extent = scope.extent(sources);
 		const measure = params.measure;
 		assertSummable(params.category, measure);
 		if (level === 'department' && measure === 'smoothed_rate') {
 			throw new ServiceError('invalid_request', 'Smoothed rates are computed per municipality');
 		}
-		const query = periodOf(stats, { categories: params.category, from: params.from, to: params.to });
+		const query = periodOf(extent, { categories: params.category, from: params.from, to: params.to });
 		const compare =
 			params.compare_from || params.compare_to
-				? periodOf(stats, { categories: params.category, from: params.compare_from, to: params.compare_to })
+				? periodOf(extent, { categories: params.category, from: params.compare_from, to: params.compare_to })
 				: null;
 		const unit = unitOf(params.category);
+		// A provider's smoothed rates borrow from its view of the country (scope.ts), never from exact
+		// outside counts; a department figure it gets is a sum of its own municipalities.
 		const compute = (q: StatsQuery) =>
 			exactTable(
 				level === 'municipality'
-					? stats.municipalities(q, measure, params.smoothing)
+					? stats.municipalities(q, measure, params.smoothing, scope.countView(sources, q))
 					: stats.departments(q, measure as 'count' | 'rate')
 			);
 		const result = compute(query);
@@ -91,12 +96,14 @@ export function createReportService({ db, stats, release }: ServiceDeps) {
 			scope.assertMunicipality(code);
 			assertSummable(category, 'count');
 			const unit = unitOf(category);
-			const series: { month: string; count: number | null; suppressed?: string }[] = stats.timeseries(
-				code,
-				category,
-				from ? monthIndex(from) : undefined,
-				to ? monthIndex(to) : undefined
-			);
+			// A provider's default months come from the release (scope.extent), not from outside data.
+			const known = scope.unrestricted ? null : periodOrNull(scope.extent(sources), category);
+			const a = from ? monthIndex(from) : known?.from;
+			const b = to ? monthIndex(to) : known?.to;
+			const series: { month: string; count: number | null; suppressed?: string }[] =
+				scope.unrestricted || (a !== undefined && b !== undefined)
+					? stats.timeseries(code, category, a, b)
+					: [];
 			return { code, categories: category, unit, series };
 		},
 
@@ -106,16 +113,23 @@ export function createReportService({ db, stats, release }: ServiceDeps) {
 			// The public sees every municipality's published figures; providers their jurisdiction.
 			if (scope.isPublic) return release.summary(code, query);
 			scope.assertMunicipality(code);
-			const extent = stats.extent();
+			const extent = scope.extent(sources);
 			if (!extent.from || !extent.to) return { code, from: null, to: null, categories: [] };
 			const from = query.from ?? extent.from;
 			const to = query.to ?? extent.to;
-			const categories: {
+			let categories: {
 				category: string;
 				count: number | null;
 				attributions: string[];
 				suppressed?: string;
 			}[] = stats.summary(code, monthIndex(from), monthIndex(to));
+			// A provider learns which categories exist, and their sources, from the release or from
+			// its own municipality's data, not from the rest of the country.
+			if (!scope.unrestricted) {
+				categories = categories
+					.filter((c) => extent.categories[c.category] !== undefined || c.count !== null)
+					.map((c) => ({ ...c, attributions: extent.attributions[c.category] ?? [] }));
+			}
 			return { code, from, to, categories };
 		},
 
@@ -130,3 +144,13 @@ export function createReportService({ db, stats, release }: ServiceDeps) {
 }
 
 export type ReportService = ReturnType<typeof createReportService>;
+
+/** The first and last month with data of any of the categories, or null when none has any. */
+function periodOrNull(extent: Extent, categories: readonly string[]): { from: number; to: number } | null {
+	const known = categories.map((c) => extent.categories[c]).filter((e) => e !== undefined);
+	if (known.length === 0) return null;
+	return {
+		from: Math.min(...known.map((e) => monthIndex(e.from))),
+		to: Math.max(...known.map((e) => monthIndex(e.to)))
+	};
+}

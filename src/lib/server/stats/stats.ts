@@ -97,11 +97,25 @@ export function createStatsService(db: DB) {
 			};
 		},
 
-		municipalities(query: StatsQuery, measure: Measure, smoothing: Smoothing = 'global'): AreaValue[] {
+		/**
+		 * One value per municipality. `given` replaces the exact counts (null or absent: no data),
+		 * so that the measures, smoothing included, are computed from them alone: a provider's view
+		 * of the country (Scope.countView, src/lib/server/scope.ts).
+		 */
+		municipalities(
+			query: StatsQuery,
+			measure: Measure,
+			smoothing: Smoothing = 'global',
+			given?: ReadonlyMap<string, number | null>
+		): AreaValue[] {
 			const s = current();
-			const counts = s.cube.sum(query.categories, query.from, query.to);
+			const counts = given
+				? Float64Array.from(s.codes, (code) => given.get(code) ?? 0)
+				: s.cube.sum(query.categories, query.from, query.to);
 			const pops = populations(s, query.from, query.to);
-			const covered = coverage(s, query.categories);
+			const covered = given
+				? Uint8Array.from(s.codes, (code) => ((given.get(code) ?? null) === null ? 0 : 1))
+				: coverage(s, query.categories);
 			let values: (number | null)[];
 			if (measure === 'count') values = Array.from(counts);
 			else if (measure === 'rate') values = Array.from(counts, (c, m) => crudeRate(c, pops[m]!));
@@ -162,9 +176,11 @@ export function createStatsService(db: DB) {
 					(acc, e) => (acc ? { first: Math.min(acc.first, e.first), last: Math.max(acc.last, e.last) } : e),
 					null
 				);
-			if (m === undefined || !extent) return [];
-			const a = from ?? extent.first;
-			const b = to ?? extent.last;
+			if (m === undefined) return [];
+			// Both ends given (a provider's come from the release, scope.ts): no national extent needed.
+			const a = from ?? extent?.first;
+			const b = to ?? extent?.last;
+			if (a === undefined || b === undefined) return [];
 			return Array.from(s.cube.monthly(categories, m, a, b), (count, i) => ({
 				month: monthLabel(a + i),
 				count

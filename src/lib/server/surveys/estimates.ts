@@ -107,8 +107,17 @@ export function municipalityEstimates(
 	measure: SurveyMeasure,
 	{
 		only = null,
-		participation: withParticipation = true
-	}: { only?: string | null; participation?: boolean } = {}
+		participation: withParticipation = true,
+		inScope = null
+	}: {
+		only?: string | null;
+		participation?: boolean;
+		/**
+		 * The caller's scope (providers): the department mean a municipality is shrunk towards is
+		 * then taken over the municipalities inside it only, so no estimate encodes outside answers.
+		 */
+		inScope?: ((code: string) => boolean) | null;
+	} = {}
 ): Estimate[] {
 	const current = valuesOf(db, wave, target, only);
 	const before = valuesOf(db, previousWave(wave), target, only);
@@ -126,7 +135,11 @@ export function municipalityEstimates(
 	}
 	const departmentValues = new Map<string, number[]>();
 	for (const [code, e] of byCode)
-		departmentValues.set(code.slice(0, 2), [...(departmentValues.get(code.slice(0, 2)) ?? []), ...e.values]);
+		if (!inScope || inScope(code))
+			departmentValues.set(code.slice(0, 2), [
+				...(departmentValues.get(code.slice(0, 2)) ?? []),
+				...e.values
+			]);
 	const trusting = (v: number) => v >= Math.min(...QUESTIONNAIRE.scale.trusting);
 	// Non-response and attrition: one scan of the panel's history, skipped when the caller drops them.
 	const participation = withParticipation

@@ -78,7 +78,12 @@ export function createSurveyService({ db, release }: ServiceDeps) {
 			if (scope.isPublic) return release.surveyEstimates(query);
 			const provider = query.measure === 'index' ? 'index' : query.provider;
 			const measure = query.measure === 'index' ? 'mean' : query.measure;
-			const values = scope.keep(municipalityEstimates(db, provider, query.month, measure), (e) => e.code);
+			const values = scope.keep(
+				municipalityEstimates(db, provider, query.month, measure, {
+					inScope: scope.unrestricted ? null : (code) => scope.includesMunicipality(code)
+				}),
+				(e) => e.code
+			);
 			return { provider, month: query.month, measure, demo: values.some((v) => v.demo), values };
 		},
 
