@@ -28,6 +28,7 @@ export default defineConfig({
 						'geo/**/*.spec.ts',
 						'scripts/**/*.spec.ts',
 						'tests/api/**/*.spec.ts',
+						'tests/audit/**/*.spec.ts',
 						'tests/reporters/**/*.spec.ts',
 						'tests/e2e/**/*.spec.ts'
 					],

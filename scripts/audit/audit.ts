@@ -60,6 +60,8 @@ export type AuditReport = {
 	bounds: { recovered: number; narrowed: number; contradictions: number; ms: number };
 	/** Every recovered small cell: its name, the value the public can work out, and how. */
 	recoveries: { name: string; value: number; by: Recovery['by'] | 'bounds' | 'interval' }[];
+	/** The integer interval of every audited cell (NaN ends when its LP failed), in cell order. */
+	audited: { name: string; low: number; high: number; outcome: Interval['outcome'] }[];
 };
 
 /** Nearest-rank percentile of a non-empty list. */
@@ -194,6 +196,9 @@ export async function auditSystem(
 			complete: solved.filter((i) => i.complete).length,
 			ms: lpMs
 		},
+		audited: intervals
+			.sort((a, b) => a.cell - b.cell)
+			.map((i) => ({ name: system.name(i.cell), low: i.low, high: i.high, outcome: i.outcome })),
 		recoveries: [
 			...exactSmall.map((r) => ({ name: system.name(r.cell), value: r.value, by: r.by })),
 			...byBounds.map((c) => ({ name: system.name(c), value: bounds.lo[c]!, by: 'bounds' as const })),
@@ -247,3 +252,27 @@ export function formatReport(report: AuditReport, listRecoveries = 10): string {
 
 /** Every small count the public can work out, exactly or by bounds, among those audited. */
 export const recoveredCount = (report: AuditReport) => report.recoveries.length;
+
+/**
+ * Why a release fails the audit, or an empty list when it passes: a small count recovered (by any
+ * attack, over every cell or among the audited ones), an audited interval narrower than
+ * `minWidth` (default 1: only a single value fails; the rules accept narrowing, see
+ * docs/disclosure.md), or a release the auditor could not check (published values that break the
+ * published rules, contradictions, LPs without an answer).
+ */
+export function failuresOf(report: AuditReport, minWidth = 1): string[] {
+	const out: string[] = [];
+	const lp = report.intervals;
+	const recovered = Math.max(report.recoveries.length, lp.recovered);
+	if (recovered > 0) out.push(`${n(recovered)} small counts recovered`);
+	if (minWidth > 1) {
+		const narrow = report.audited.filter((c) => c.outcome === 'bounded' && c.high - c.low < minWidth).length;
+		if (narrow > 0) out.push(`${n(narrow)} audited intervals narrower than ${minWidth}`);
+	}
+	if (report.inconsistentCells > 0)
+		out.push(`${n(report.inconsistentCells)} published values break the rules`);
+	const contradictions = report.exact.contradictions + report.bounds.contradictions;
+	if (contradictions > 0) out.push(`${n(contradictions)} contradictions between published values`);
+	if (lp.infeasible + lp.failed > 0) out.push(`${n(lp.infeasible + lp.failed)} LPs infeasible or failed`);
+	return out;
+}

@@ -18,6 +18,12 @@ export type Grain = (typeof GRAINS)[number];
 export const STATUSES = ['published', 'small', 'withheld'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/**
+ * Tables that the rules do not protect (hectares identify nobody and are published exactly, with
+ * decimals). Their rows are checked against the format but their values are not kept.
+ */
+export const UNPROTECTED_TABLES: readonly string[] = ['hectares'];
+
 export const Rules = z.object({
 	smallCell: z.object({ min: z.number().int().min(0), max: z.number().int().min(0) }),
 	perturbation: z.object({ maxAbs: z.number().int().min(0) }),
@@ -37,7 +43,9 @@ export const Manifest = z.object({
 			id: z.string().min(1),
 			// A bare file name inside the release folder: a manifest may not point elsewhere.
 			file: z.string().regex(/^[\w.-]+\.csv$/, 'a CSV file name inside the release folder'),
-			dimensions: z.array(z.string())
+			// Informative only (the rows say what they hold): a list of dimension names, or each
+			// dimension with the values it takes, as src/lib/server/release/export.ts writes it.
+			dimensions: z.union([z.array(z.string()), z.record(z.string(), z.array(z.string()))])
 		})
 	)
 });
@@ -144,6 +152,7 @@ export async function readRelease(dir: string): Promise<Release> {
 
 	for (const table of manifest.tables) {
 		const file = path.join(dir, table.file);
+		const exact = UNPROTECTED_TABLES.includes(table.id);
 		const cols = {
 			level: new Column(),
 			area: new Column(),
@@ -183,7 +192,9 @@ export async function readRelease(dir: string): Promise<Release> {
 			const statusIndex = STATUSES.indexOf(status as Status);
 			if (statusIndex < 0) throw new Error(`${where}: unknown status "${status}"`);
 			let published = -1;
-			if (status === 'published') {
+			if (status === 'published' && exact) {
+				if (!/^\d+(\.\d+)?$/.test(value)) throw new Error(`${where}: a published value must be a number ≥ 0`);
+			} else if (status === 'published') {
 				if (!/^\d+$/.test(value)) throw new Error(`${where}: a published value must be an integer ≥ 0`);
 				published = Number(value);
 			} else if (value !== '') throw new Error(`${where}: a ${status} cell must have an empty value`);

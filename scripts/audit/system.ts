@@ -1,4 +1,4 @@
-import { AREA_LEVELS, STATUSES, type Release, type Rules, type Status } from './release';
+import { AREA_LEVELS, STATUSES, UNPROTECTED_TABLES, type Release, type Rules, type Status } from './release';
 
 /**
  * The intruder's system: every cell of the release as an unknown true count with the bounds the
@@ -24,8 +24,7 @@ const STATUS_NAMES = [...STATUSES, 'absent'] as const;
  */
 export type AbsentReading = 'zero' | 'unknown';
 
-/** Tables that the rules do not protect (hectares identify nobody and are published exactly). */
-export const UNPROTECTED_TABLES: readonly string[] = ['hectares'];
+export { UNPROTECTED_TABLES };
 
 export type Relations = {
 	count: number;

@@ -1,8 +1,10 @@
+import { audit } from './audit';
 import { firstFrame } from './first-frame';
 import { imports } from './imports';
 import { loginFlood } from './login-flood';
 import { payload } from './payload';
 import { priorities } from './priorities';
+import { publicLoad } from './public-load';
 import { release } from './release';
 import { startup } from './startup';
 import { throughput } from './throughput';
@@ -17,5 +19,7 @@ export const benches: readonly Bench[] = [
 	imports,
 	priorities,
 	loginFlood,
-	release
+	release,
+	audit,
+	publicLoad
 ];
