@@ -1,10 +1,10 @@
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isLoopback } from '../src/lib/server/auth/cookie';
 import { FORWARDED_PROTOCOL_HEADER, pinRequestOrigin } from '../src/lib/server/auth/csrf';
 import { loadConfig, type AppConfig } from '../src/lib/server/config';
 import { ensureAppBuilt } from './build-app';
+import { startMessage } from './start-message';
 import { prepareData } from './prepare-data';
 
 /**
@@ -75,24 +75,6 @@ async function serve(config: AppConfig): Promise<http.Server> {
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
 	return server;
-}
-
-/** Where sign-in is accepted, and, when listening on every interface, what is not. */
-function startMessage(config: AppConfig): string {
-	const lines = config.acceptedOrigins.map((origin) => {
-		const url = new URL(origin);
-		const plain = url.protocol === 'http:' && !isLoopback(url.hostname);
-		return `  ${origin}${plain ? '  (sin HTTPS, sin ingreso / no HTTPS, no sign-in)' : ''}`;
-	});
-	const text = [`Ingreso aceptado en / Sign-in accepted at:`, ...lines];
-	if (config.host === '0.0.0.0' || config.host === '::') {
-		text.push(
-			'Otras direcciones de esta máquina no se aceptan para ingresar; agréguelas (con HTTPS) a',
-			'RESILIENCIA_TRUSTED_ORIGINS. / Other addresses of this machine are refused for sign-in;',
-			'add them (over HTTPS) to RESILIENCIA_TRUSTED_ORIGINS.'
-		);
-	}
-	return `${text.join('\n')}\n`;
 }
 
 main().catch((error: unknown) => {

@@ -81,6 +81,19 @@ describe('npm run user:add', () => {
 		expect(result.stderr).toMatch(message);
 	});
 
+	// Issue #14: the strength check of the service, with its reason in both languages.
+	it.each([
+		['aaaaaaaaaaaa', /demasiado fácil de adivinar[\s\S]*too easy to guess/],
+		['password1234', /demasiado fácil de adivinar[\s\S]*too easy to guess/],
+		['weak@example.org', /no debe contener el correo[\s\S]*must not contain the email/]
+	])('refuses the weak password %j with its reason in Spanish and English', (password, reason) => {
+		const result = run(['--email', 'weak@example.org', '--role', 'planner'], `${password}\n`);
+		expect(result.status).toBe(1);
+		expect(result.stderr).toMatch(/Contraseña rechazada: .*\nPassword refused: /);
+		expect(result.stderr).toMatch(reason);
+		expect(users().map((u) => u.email)).not.toContain('weak@example.org');
+	});
+
 	it('--reset sets a new password and re-enables the account', () => {
 		const db = new Database(dbFile);
 		db.prepare("UPDATE users SET disabled = 1 WHERE email = 'admin@example.org'").run();

@@ -1,10 +1,13 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Email, NewUser, Password, Role, ScopeList, UserPatch } from '../src/lib/schemas/users';
+import { localiseMessage } from '../src/lib/schemas/validation';
 import { passwordHasher } from '../src/lib/server/auth/password';
+import { loadPasswordScorer } from '../src/lib/server/auth/strength';
 import { createUser, findLogin, getUser, updateUser, UserError } from '../src/lib/server/auth/users';
 import { loadConfig } from '../src/lib/server/config';
 import { openDatabase } from '../src/lib/server/db/connection';
+import { ServiceError } from '../src/lib/server/errors';
 
 const USAGE = `Usage:
   npm run user:add -- --email EMAIL --role admin|planner|provider [--scope 52,05001] [--reset]
@@ -50,7 +53,9 @@ async function main(): Promise<void> {
 	if (scope && role && role.data !== 'provider') throw new Error('--scope is for providers only');
 
 	const password = Password.safeParse(await readPassword());
-	if (!password.success) throw new Error(`Password: ${password.error.issues[0]?.message}`);
+	if (!password.success) throw new Error(refused(password.error.issues[0]?.message ?? 'invalid'));
+	// The strength dictionaries, so that a guessable password is refused with its reason.
+	await loadPasswordScorer();
 
 	const config = loadConfig();
 	const db = openDatabase(config.databaseFile);
@@ -60,12 +65,17 @@ async function main(): Promise<void> {
 		if (values.reset) {
 			const existing = findLogin(db, email.data);
 			if (!existing) throw new Error(`No user ${email.data}; leave out --reset to create it`);
-			const patch = UserPatch.parse({
+			const parsed = UserPatch.safeParse({
 				...(role ? { role: role.data } : {}),
 				...(scope ? { jurisdiction: scope.data } : {}),
 				disabled: false,
 				password: password.data
 			});
+			if (!parsed.success) {
+				const issue = parsed.error.issues[0];
+				throw new Error(issue?.path[0] === 'password' ? refused(issue.message) : issue?.message);
+			}
+			const patch = parsed.data;
 			// One audited change: new password, sessions ended, lock lifted, account re-enabled.
 			await updateUser(db, hasher, existing.id, patch, by);
 			print('Updated', getUser(db, existing.id)!);
@@ -77,7 +87,12 @@ async function main(): Promise<void> {
 			password: password.data,
 			jurisdiction: scope?.data ?? { departments: [], municipalities: [] }
 		});
-		if (!input.success) throw new Error(input.error.issues.map((i) => i.message).join('; '));
+		if (!input.success) {
+			const issues = input.error.issues;
+			throw new Error(
+				issues.map((i) => (i.path[0] === 'password' ? refused(i.message) : i.message)).join('\n')
+			);
+		}
 		print('Created', await createUser(db, hasher, input.data, by));
 	} finally {
 		db.close();
@@ -130,8 +145,16 @@ function promptHidden(question: string): Promise<string> {
 	});
 }
 
+/** Why a password was refused, in Spanish and English (the operator may read either). */
+function refused(reason: string): string {
+	return `Contraseña rechazada: ${localiseMessage(reason, 'es')}\nPassword refused: ${reason}`;
+}
+
 main().catch((error: unknown) => {
-	if (error instanceof UserError) console.error(error.message);
+	if (error instanceof ServiceError && error.code === 'weak_password') {
+		const details = (error.details ?? {}) as Record<string, unknown>;
+		console.error(refused(typeof details.password === 'string' ? details.password : error.message));
+	} else if (error instanceof UserError) console.error(error.message);
 	else console.error(error instanceof Error ? error.message : error);
 	process.exitCode = 1;
 });

@@ -148,6 +148,11 @@ const es = {
 	'account.sessions.end': 'Cerrar',
 	'account.sessions.ended': 'Sesión cerrada.',
 	'account.sessions.unknown': 'desconocido',
+	'account.sessions.endOthers': 'Cerrar todas las demás',
+	'account.sessions.endedOthers': 'Se cerraron {count} sesiones más.',
+	'account.sessions.onlyThis': 'Solo tiene esta sesión abierta.',
+	'account.signedInAs': 'Sesión de {email} · {role}',
+	'account.recovery.done': 'Ya los guardé',
 
 	'role.admin': 'Administrador',
 	'role.planner': 'Planeador',
@@ -189,6 +194,7 @@ const es = {
 		'Algún código de la jurisdicción no corresponde a un departamento o municipio.',
 	'admin.error.not_found': 'Ese usuario no existe.',
 	'admin.error.weak_password': 'Esa contraseña no sirve: es fácil de adivinar o contiene el correo.',
+	'admin.error.weak_reason': 'Contraseña rechazada: {reason}.',
 	'admin.error.generic': 'No se pudo guardar el cambio.',
 	'admin.field.email': 'Escriba un correo válido.',
 	'admin.field.password': 'La contraseña debe tener entre 12 y 128 caracteres.',
@@ -238,6 +244,11 @@ const es = {
 	'issues.publicPeriod': 'El público ve meses, trimestres o años completos: se muestra {period}.',
 	'issues.publicDepartments':
 		'Las categorías sensibles se muestran al público solo por departamento y por trimestre o año.',
+	'issues.publicChoices':
+		'Sin iniciar sesión se ve una categoría a la vez, o todas las no sensibles juntas: dos sumas distintas podrían restarse entre sí.',
+	'issues.notPublic':
+		'Esta combinación de categorías no se publica: elija una categoría o todas las no sensibles juntas.',
+	'issues.releaseVersion': 'Publicación n.º {version}',
 	'issues.suppressed': 'Suprimido (1 a 10 casos)',
 	'issues.legend.count': 'Número',
 	'issues.legend.rate': 'por 100.000 habitantes',
@@ -344,6 +355,25 @@ const es = {
 	'public.figuresNote':
 		'Los valores de 1 a 10 se muestran como «1–10»; las categorías sensibles solo se publican por departamento.',
 	'public.print': 'Imprimir',
+	'prevention.mapLabel':
+		'Mapa de prevención: municipios con diálogos comunitarios, coloreados por compromisos cumplidos. Flechas para desplazar, + y − para acercar o alejar.',
+	'prevention.none': 'Sin diálogo comunitario registrado',
+	'prevention.count': '{count} municipios con diálogos o cartillas de prevención',
+	'prevention.filter.label': 'Filtrar por problema',
+	'prevention.filter.all': 'Todos los problemas',
+	'prevention.filter.option': '{label} ({count})',
+	'prevention.empty': 'Ningún municipio de la publicación nombró este problema.',
+	'prevention.showOnMap': 'Ver en el mapa',
+	'prevention.sensitive': '{label}: categoría sensible, publicada solo por departamento y trimestre.',
+	'prevention.mainMap': 'Mapa principal',
+	'prevention.legend.title': 'Compromisos cumplidos',
+	'prevention.legend.unit': 'Porcentaje de los compromisos de las instituciones cumplidos',
+	'prevention.legend.noCommitments': 'Diálogo, sin compromisos aún',
+	'prevention.legend.outside': 'Sin diálogo (o no nombró el problema elegido)',
+	'prevention.legend.release': 'Publicación pública n.º {version}.',
+	'prevention.legend.rule':
+		'Las cifras de 1 a 10 se muestran como «{small}»; ninguna otra cifra se oculta para protegerlas: las demás llevan una perturbación de hasta ±{max}. Las categorías sensibles solo se publican por departamento y trimestre.',
+	'prevention.legend.source': 'Fuente: diálogos comunitarios y cartillas; cifras oficiales de la publicación pública',
 	'dialogues.title': 'Diálogos y compromisos',
 	'coverage.title': 'Cobertura: mayor carga sin diálogo reciente',
 	'coverage.note':
@@ -668,6 +698,11 @@ const en: Messages = {
 	'account.sessions.end': 'End',
 	'account.sessions.ended': 'Session ended.',
 	'account.sessions.unknown': 'unknown',
+	'account.sessions.endOthers': 'End all the others',
+	'account.sessions.endedOthers': '{count} other sessions were ended.',
+	'account.sessions.onlyThis': 'This is your only open session.',
+	'account.signedInAs': 'Signed in as {email} · {role}',
+	'account.recovery.done': 'I have saved them',
 
 	'role.admin': 'Administrator',
 	'role.planner': 'Planner',
@@ -708,6 +743,7 @@ const en: Messages = {
 	'admin.error.unknown_codes': 'A jurisdiction code is not a department or municipality.',
 	'admin.error.not_found': 'That user does not exist.',
 	'admin.error.weak_password': 'That password will not do: it is easy to guess or contains the email.',
+	'admin.error.weak_reason': 'Password refused: {reason}.',
 	'admin.error.generic': 'The change could not be saved.',
 	'admin.field.email': 'Enter a valid email.',
 	'admin.field.password': 'The password must have 12 to 128 characters.',
@@ -757,6 +793,11 @@ const en: Messages = {
 	'issues.publicPeriod': 'The public sees whole months, quarters or years: showing {period}.',
 	'issues.publicDepartments':
 		'Sensitive categories are shown to the public only per department and per quarter or year.',
+	'issues.publicChoices':
+		'Without signing in you see one category at a time, or all non-sensitive ones together: two different sums could be subtracted from one another.',
+	'issues.notPublic':
+		'This combination of categories is not published: choose one category, or all non-sensitive ones together.',
+	'issues.releaseVersion': 'Release no. {version}',
 	'issues.suppressed': 'Suppressed (1 to 10 cases)',
 	'issues.legend.count': 'Number',
 	'issues.legend.rate': 'per 100,000 inhabitants',
@@ -863,6 +904,25 @@ const en: Messages = {
 	'public.figuresNote':
 		'Values from 1 to 10 are shown as "1–10"; sensitive categories are published only per department.',
 	'public.print': 'Print',
+	'prevention.mapLabel':
+		'Prevention map: municipalities with community dialogues, coloured by commitments done. Arrow keys to pan, + and − to zoom.',
+	'prevention.none': 'No community dialogue recorded',
+	'prevention.count': '{count} municipalities with dialogues or prevention booklets',
+	'prevention.filter.label': 'Filter by issue',
+	'prevention.filter.all': 'All issues',
+	'prevention.filter.option': '{label} ({count})',
+	'prevention.empty': 'No municipality in the release named this issue.',
+	'prevention.showOnMap': 'Show on the map',
+	'prevention.sensitive': '{label}: a sensitive category, published only per department and quarter.',
+	'prevention.mainMap': 'Main map',
+	'prevention.legend.title': 'Commitments done',
+	'prevention.legend.unit': "Share of the institutions' commitments that are done",
+	'prevention.legend.noCommitments': 'Dialogue, no commitments yet',
+	'prevention.legend.outside': 'No dialogue (or the chosen issue was not named)',
+	'prevention.legend.release': 'Public release no. {version}.',
+	'prevention.legend.rule':
+		'Figures from 1 to 10 are shown as "{small}"; no other figure is hidden to protect them: the others carry a perturbation of up to ±{max}. Sensitive categories are published only per department and quarter.',
+	'prevention.legend.source': 'Source: community dialogues and booklets; official figures from the public release',
 	'dialogues.title': 'Dialogues and commitments',
 	'coverage.title': 'Coverage: highest burden, no recent dialogue',
 	'coverage.note':

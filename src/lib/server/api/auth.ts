@@ -8,6 +8,8 @@ import { SESSION_LIMITS } from '../auth/sessions';
 import { access, clientIp, viewerOf } from './access';
 import type { RouteDeps } from './deps';
 import type { AppEnv } from './env';
+import { ServiceError } from '../errors';
+import { localiseMessage, requestLocale } from '../../schemas/validation';
 import { ApiError } from './errors';
 import { passwordStrength } from './users';
 import { validate } from './validate';
@@ -134,11 +136,17 @@ export function authRoutes({ services }: RouteDeps) {
 			passwordStrength(),
 			validate('json', PasswordChange),
 			async (c) => {
-				const outcome = await services.users.changePassword(
-					c.get('session')!,
-					c.req.valid('json'),
-					viewerOf(c)
-				);
+				const outcome = await services.users
+					.changePassword(c.get('session')!, c.req.valid('json'), viewerOf(c))
+					.catch((error: unknown) => {
+						// The service's own check knows the email (the schema does not); its reason is
+						// given in the caller's language, like the schema's.
+						if (!(error instanceof ServiceError) || error.code !== 'weak_password') throw error;
+						const reason = String((error.details as Record<string, unknown>).newPassword);
+						const locale = requestLocale(c.req.header('Accept-Language'));
+						const newPassword = localiseMessage(reason, locale);
+						throw new ApiError(400, 'weak_password', `Password refused: ${newPassword}`, { newPassword });
+					});
 				if (outcome === 'locked') {
 					throw new ApiError(
 						429,

@@ -13,7 +13,7 @@ import {
 	type TotpEnrolment
 } from './mfa';
 import { endUserSession, listUserSessions, publicSessionId } from './own-sessions';
-import type { ActiveSession } from './sessions';
+import { revokeUserSessions, type ActiveSession } from './sessions';
 
 /**
  * One's own account (the /cuenta page): the second factor and one's sessions. Part of the users
@@ -73,6 +73,22 @@ export function createAccountService({ db, hasher }: ServiceDeps) {
 				});
 			})();
 			return { current };
+		},
+
+		/** Ends every session of one's own but this one (a lost phone, a shared computer); how many ended. */
+		endOtherSessions(viewer: Viewer, session: ActiveSession): number {
+			const { user, ip, tokenHash } = self(viewer, session);
+			return db.transaction(() => {
+				const ended = revokeUserSessions(db, user.id, tokenHash);
+				audit(db, {
+					actor: { id: user.id, email: user.email },
+					action: 'auth.sessions_ended',
+					target: user.email,
+					details: { ended },
+					ip
+				});
+				return ended;
+			})();
 		}
 	};
 }

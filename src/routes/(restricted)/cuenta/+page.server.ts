@@ -122,5 +122,10 @@ export const actions: Actions = {
 			redirect(303, event.url.searchParams.get('lang') === 'en' ? '/ingresar?lang=en' : '/ingresar');
 		}
 		return { action: 'endSession' as const, done: true };
+	},
+
+	endOthers: async (event) => {
+		const { viewer, session, users } = await start(event);
+		return { action: 'endOthers' as const, ended: users.endOtherSessions(viewer, session) };
 	}
 };

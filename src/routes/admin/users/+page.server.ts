@@ -1,8 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { NewUser, ScopeList, UserPatch, type UserView } from '$lib/schemas/users';
+import { parseLocale } from '$lib/i18n';
+import { NewUser, PASSWORD_PROBLEMS, ScopeList, UserPatch, type UserView } from '$lib/schemas/users';
+import { localiseMessage } from '$lib/schemas/validation';
 import { SERVICE_STATUS } from '$lib/server/api/errors';
 import { requirePageRole } from '$lib/server/auth/guard';
+import { loadPasswordScorer } from '$lib/server/auth/strength';
 import { serverContext } from '$lib/server/context';
 import { ServiceError } from '$lib/server/errors';
 import type { Viewer } from '$lib/server/viewer';
@@ -38,17 +41,34 @@ function fieldsOf(
 	return [...fields];
 }
 
+const WEAK: readonly string[] = Object.values(PASSWORD_PROBLEMS);
+
+/**
+ * Why a password was refused as guessable or containing the email, in the page's language, or
+ * null. The page says it next to the generic message, so the admin knows what to change.
+ */
+function weakPassword(event: RequestEvent, issues: readonly { path: PropertyKey[]; message: string }[]) {
+	const issue = issues.find((i) => i.path[0] === 'password' && WEAK.includes(i.message));
+	return issue ? localiseMessage(issue.message, parseLocale(event.url.searchParams.get('lang'))) : null;
+}
+
 /** Applies a change through the users service; a refusal comes back as its code and status. */
 async function send(
 	change: (viewer: Viewer) => Promise<UserView>,
-	viewer: Viewer
-): Promise<{ ok: true; user: UserView } | { ok: false; status: number; code: string }> {
+	event: RequestEvent
+): Promise<
+	{ ok: true; user: UserView } | { ok: false; status: number; code: string; reason: string | null }
+> {
 	try {
-		return { ok: true, user: await change(viewer) };
+		return { ok: true, user: await change(event.locals.viewer) };
 	} catch (error) {
-		if (error instanceof ServiceError)
-			return { ok: false, status: SERVICE_STATUS[error.code], code: error.code };
-		throw error;
+		if (!(error instanceof ServiceError)) throw error;
+		// The service's own strength check (it also knows the email of a user whose password is reset).
+		const details = (error.details ?? {}) as Record<string, unknown>;
+		const problem = typeof details.password === 'string' ? details.password : '';
+		const reason =
+			error.code === 'weak_password' ? weakPassword(event, [{ path: ['password'], message: problem }]) : null;
+		return { ok: false, status: SERVICE_STATUS[error.code], code: error.code, reason };
 	}
 }
 
@@ -60,23 +80,39 @@ async function patch(
 	build: (form: FormData) => { patch: unknown; scope: { success: boolean } }
 ) {
 	requirePageRole(event.locals, event.url, 'admin');
+	// The strength dictionaries first, so that the schema says why a password is refused.
+	await loadPasswordScorer();
 	const form = await event.request.formData();
 	const id = z.coerce.number().int().positive().safeParse(form.get('id'));
 	const { patch, scope } = build(form);
 	const parsed = UserPatch.safeParse(patch);
 	if (!id.success || !scope.success || !parsed.success) {
-		return fail(400, { action, id: id.data ?? null, fields: fieldsOf(scope, parsed), code: 'invalid' });
+		const reason = weakPassword(event, parsed.error?.issues ?? []);
+		return fail(400, {
+			action,
+			id: id.data ?? null,
+			fields: fieldsOf(scope, parsed),
+			code: reason ? 'weak_password' : 'invalid',
+			reason
+		});
 	}
 	const users = serverContext().services.users;
-	const result = await send((viewer) => users.update(viewer, id.data, parsed.data), event.locals.viewer);
+	const result = await send((viewer) => users.update(viewer, id.data, parsed.data), event);
 	if (!result.ok)
-		return fail(result.status, { action, id: id.data, fields: [] as Field[], code: result.code });
+		return fail(result.status, {
+			action,
+			id: id.data,
+			fields: result.reason ? (['password'] as Field[]) : ([] as Field[]),
+			code: result.code,
+			reason: result.reason
+		});
 	return { action, id: id.data, done: result.user.email };
 }
 
 export const actions: Actions = {
 	create: async (event) => {
 		requirePageRole(event.locals, event.url, 'admin');
+		await loadPasswordScorer();
 		const form = await event.request.formData();
 		const values = { email: text(form, 'email'), role: text(form, 'role'), scope: text(form, 'scope') };
 		const scope = ScopeList.safeParse(values.scope);
@@ -87,21 +123,24 @@ export const actions: Actions = {
 			jurisdiction: scope.data
 		});
 		if (!scope.success || !parsed.success) {
+			const reason = weakPassword(event, parsed.error?.issues ?? []);
 			return fail(400, {
 				action: 'create' as const,
 				values,
 				fields: fieldsOf(scope, parsed),
-				code: 'invalid'
+				code: reason ? 'weak_password' : 'invalid',
+				reason
 			});
 		}
 		const users = serverContext().services.users;
-		const result = await send((viewer) => users.create(viewer, parsed.data), event.locals.viewer);
+		const result = await send((viewer) => users.create(viewer, parsed.data), event);
 		if (!result.ok)
 			return fail(result.status, {
 				action: 'create' as const,
 				values,
-				fields: [] as Field[],
-				code: result.code
+				fields: result.reason ? (['password'] as Field[]) : ([] as Field[]),
+				code: result.code,
+				reason: result.reason
 			});
 		return { action: 'create' as const, done: result.user.email };
 	},
