@@ -485,6 +485,24 @@ describe('users API', () => {
 		});
 	});
 
+	it('refuses a reset to a password containing the e-mail, with the reason in the caller’s language', async () => {
+		const user = await addUser(ctx.db, { email: 'renata@example.org', role: 'planner' });
+		for (const [language, reason] of [
+			['es', 'no debe contener el correo'],
+			['en', 'must not contain the email']
+		] as const) {
+			const res = await ctx.api.request(`/api/users/${user.id}`, {
+				method: 'PATCH',
+				headers: { ...jsonHeaders(admin), 'Accept-Language': language },
+				body: JSON.stringify({ password: 'renata@example.org long' })
+			});
+			expect(res.status).toBe(400);
+			const body = (await res.json()) as { error: { details?: Record<string, string> } };
+			expect(Object.values(body.error.details ?? {}).join(' ')).toContain(reason);
+		}
+		expect((await loginAs(ctx.api, 'renata@example.org')).res.status).toBe(200);
+	});
+
 	it('resets a password, ending old sessions', async () => {
 		const user = await addUser(ctx.db, { email: 'forgot@example.org', role: 'planner' });
 		const { cookie } = await loginAs(ctx.api, 'forgot@example.org');

@@ -1,3 +1,4 @@
+import { localiseMessage, requestLocale } from '../../schemas/validation';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -66,9 +67,27 @@ export function apiErrorOf(error: ServiceError): ApiError {
 	return new ApiError(SERVICE_STATUS[error.code], error.code, error.message, error.details);
 }
 
+/**
+ * A service refusal whose field details are given in the caller's language, as `validate()` gives
+ * the schema's (a service's own checks, e.g. a password containing the e-mail, know more than the
+ * schema and speak English).
+ */
+function localised(error: ServiceError, acceptLanguage: string | undefined): ServiceError {
+	if (typeof error.details !== 'object' || error.details === null || Array.isArray(error.details))
+		return error;
+	const locale = requestLocale(acceptLanguage);
+	const details = Object.fromEntries(
+		Object.entries(error.details as Record<string, unknown>).map(([field, reason]) => [
+			field,
+			typeof reason === 'string' ? localiseMessage(reason, locale) : reason
+		])
+	);
+	return new ServiceError(error.code, error.message, details);
+}
+
 /** `app.onError`: expected errors keep their status and message; anything else is a safe 500. */
 export function handleApiError(err: Error, c: Context): Response {
-	if (err instanceof ServiceError) err = apiErrorOf(err);
+	if (err instanceof ServiceError) err = apiErrorOf(localised(err, c.req.header('Accept-Language')));
 	if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
 	if (err instanceof HTTPException) {
 		const status = err.status as ContentfulStatusCode;
