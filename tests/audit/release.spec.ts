@@ -68,3 +68,43 @@ describe('auditor on a release built by the real builder', () => {
 		expect(out.at(-1)).toBe('PASS: no small count recovered.');
 	});
 });
+
+/**
+ * The pattern the auditor found in the real release (a total published at the bottom of its noise
+ * above many "1–10" parts, each at least 1): a sparse fixture where every count is one victim in a
+ * few municipality-months makes it common. Built without the builder's guard, bounds propagation
+ * pins hundreds of small counts; with it, none, and the LP leaves every sampled cell at least three
+ * possible values (the guard's minimum width, 2).
+ */
+describe('the builder’s guard against bounded inference (sparse fixture)', () => {
+	async function audited(guard: false | undefined, sample: number): Promise<[FixtureRelease, AuditReport]> {
+		const out = fs.mkdtempSync(path.join(os.tmpdir(), 'resiliencia-audit-sparse-'));
+		try {
+			const built = await buildFixtureRelease(19, out, { sparse: true, guard });
+			return [built, await auditRelease(out, { sample, seed: 19 })];
+		} finally {
+			fs.rmSync(out, { recursive: true, force: true });
+		}
+	}
+
+	it('is needed: without it, bounds propagation pins small counts, each equal to the truth', async () => {
+		const [built, unguarded] = await audited(false, 0);
+		expect(unguarded.bounds.recovered).toBeGreaterThan(50);
+		const pinned = unguarded.recoveries.map((r) => {
+			const [, level, code, period, category] = r.name.split(' ');
+			return [r.value, built.truth.get(`${category}|${level}|${code}|${period}`)];
+		});
+		expect(pinned.length).toBe(unguarded.bounds.recovered);
+		expect(pinned.filter(([value, truth]) => value !== truth)).toEqual([]);
+	});
+
+	it('withholds what pins them: nothing recovered by any attack, LP widths at least 2', async () => {
+		const [, guarded] = await audited(undefined, 150);
+		expect(guarded.exact.peeling + guarded.exact.linearAlgebra).toBe(0);
+		expect(guarded.bounds.recovered).toBe(0);
+		expect(guarded.intervals.recovered).toBe(0);
+		expect(guarded.intervals.audited).toBe(150);
+		expect(guarded.intervals.widths!.min).toBeGreaterThanOrEqual(2);
+		expect(failuresOf(guarded)).toEqual([]);
+	});
+});

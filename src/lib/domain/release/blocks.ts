@@ -11,6 +11,11 @@ import { KEY_SPACE, publishCount, SMALL, type PTable } from './ptable';
 
 /** A count block's entry for an area that never appears in the category's sources. */
 export const NO_DATA = -3;
+/**
+ * A count block's entry whose value the guard withheld (guard-blocks.ts): published as "—", the
+ * public knows only that it is a count above zero.
+ */
+export const WITHHELD = -2;
 export { SMALL };
 
 /** One category (or group) per municipality and month of a grid: `m * months + t`. */

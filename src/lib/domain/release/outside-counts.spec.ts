@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { monthIndex } from '../monthly-cube';
-import { NO_DATA, SMALL } from './blocks';
+import { NO_DATA, SMALL, WITHHELD } from './blocks';
 import { AreaLayout, PeriodGrid, PERIOD_GRAINS, type AreaLevel } from './grid';
 import { coveringPeriods, publishedMunicipalityCount, type PublishedBlock } from './outside-counts';
 
@@ -56,5 +56,26 @@ describe('the counts a provider may know outside its jurisdiction', () => {
 		expect(
 			publishedMunicipalityCount([b, sensitive], '52001', monthIndex('2022-01'), monthIndex('2022-12'), 5.5)
 		).toBeNull();
+	});
+});
+
+describe('a withheld cell outside the jurisdiction', () => {
+	it('counts as its published parts one grain finer, never as its true value', () => {
+		// 2022 withheld: its quarters 12 + 1–10 (5.5) + withheld (its months: 20 + 0 + "—" as 5.5) + 30.
+		const b = block((m, id) => {
+			if (m !== 0) return 0;
+			if (id === '2022' || id === '2022-Q3' || id === '2022-09') return WITHHELD;
+			if (id === '2022-Q1') return 12;
+			if (id === '2022-Q2') return SMALL;
+			if (id === '2022-07') return 20;
+			if (id === '2022-Q4') return 30;
+			return 0;
+		});
+		const year = publishedMunicipalityCount([b], '52001', monthIndex('2022-01'), monthIndex('2022-12'), 5.5);
+		expect(year).toBe(12 + 5.5 + (20 + 0 + 5.5) + 30);
+		// Asked by quarter, the same rule: Q3 alone is its months.
+		expect(publishedMunicipalityCount([b], '52001', monthIndex('2022-07'), monthIndex('2022-09'), 5.5)).toBe(
+			25.5
+		);
 	});
 });

@@ -1,4 +1,4 @@
-import { NO_DATA, SMALL } from './blocks';
+import { NO_DATA, SMALL, WITHHELD } from './blocks';
 import { periodIdOf, type AreaLayout, type PeriodGrid } from './grid';
 
 /**
@@ -13,6 +13,9 @@ import { periodIdOf, type AreaLayout, type PeriodGrid } from './grid';
  *   then quarters, then months), and their published cells are added;
  * - a suppressed cell (1–10) counts as `smallValue`, the midpoint of the small range (all the
  *   public knows of it; the same rule as the public smoothed rates, rates.ts);
+ * - a withheld cell ("—", guard.ts) counts as the sum of its published parts one grain finer
+ *   (a year its quarters, a quarter its months, by these same rules); a withheld month counts as
+ *   `smallValue`, like a suppressed one;
  * - a period outside the block's years had no reports: 0 for a covered municipality;
  * - a category that the release has no municipality cells for (the sensitive ones: department ×
  *   quarter/year only) makes the municipality missing: no value and, in spatial statistics and
@@ -70,9 +73,33 @@ export function publishedMunicipalityCount(
 			if (!block.grid.has(grainOf(id))) return null;
 			const index = block.grid.indexOf(id);
 			if (index < 0) continue;
-			const v = block.values[row + index]!;
-			sum += block.table !== 'hectares' && v === SMALL ? smallValue : v;
+			sum += publishedValueOf(block, row, id, smallValue);
 		}
 	}
 	return covered ? sum : null;
+}
+
+/** One published cell of a municipality's row by the rules above (the period is in the grid). */
+function publishedValueOf(block: PublishedBlock, row: number, id: string, smallValue: number): number {
+	const v = block.values[row + block.grid.indexOf(id)]!;
+	if (block.table === 'hectares') return v;
+	if (v === SMALL) return smallValue;
+	if (v !== WITHHELD) return v;
+	const grain = grainOf(id);
+	const finer =
+		grain === 'year' && block.grid.has('quarter')
+			? [1, 2, 3, 4].map((q) => `${id}-Q${q}`)
+			: grain !== 'month' && block.grid.has('month')
+				? monthsOf(id)
+				: null;
+	if (!finer) return smallValue;
+	return finer.reduce((sum, part) => sum + publishedValueOf(block, row, part, smallValue), 0);
+}
+
+/** The months of a year (YYYY) or a quarter (YYYY-Qn), as period ids. */
+function monthsOf(id: string): string[] {
+	const year = id.slice(0, 4);
+	const first = id.length === 4 ? 1 : (Number(id.slice(6)) - 1) * 3 + 1;
+	const count = id.length === 4 ? 12 : 3;
+	return Array.from({ length: count }, (_, i) => `${year}-${String(first + i).padStart(2, '0')}`);
 }

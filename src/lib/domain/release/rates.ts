@@ -8,7 +8,11 @@ import { crudeRate, globalEmpiricalBayes, localEmpiricalBayes } from '../rates';
  */
 
 export type PublishedArea = {
-	/** The published count; null when the area has no data or its count is small. */
+	/**
+	 * The published count; null when the area has no data or its count is small or withheld (a
+	 * withheld area takes no part in smoothing, as one without data: a fixed rule on what is
+	 * published).
+	 */
 	count: number | null;
 	/** The true count is from 1 to 10: no value of it, nor of its rates, is published. */
 	small: boolean;

@@ -1,6 +1,8 @@
 import { CATEGORIES, categoryById, isCategoryId } from '$lib/domain/categories';
 import { isSensitiveCategory } from '$lib/domain/disclosure';
 import { addBase, countBlock, emptyBase, exactBlock, type MonthlyBase } from '$lib/domain/release/blocks';
+import { guardBlocks, type BlocksGuardReport } from '$lib/domain/release/guard-blocks';
+import { GUARD_DEFAULTS, type GuardOptions } from '$lib/domain/release/guard';
 import {
 	AreaLayout,
 	PeriodGrid,
@@ -28,7 +30,7 @@ import type { Block, ReleaseFacts, ReleaseTableId } from './types';
  * Bumped whenever the builder's output changes meaning (rules, tables, shapes): a stored release
  * of another format is rebuilt.
  */
-export const RELEASE_FORMAT = 1;
+export const RELEASE_FORMAT = 2;
 
 /** The data versions a release is built from: a release is current while they are unchanged. */
 export function sourcesOf(db: DB): string {
@@ -71,9 +73,20 @@ export type Built = {
 	blocks: Map<string, Block>;
 	/** Batches met for the first time, to be stored with the release. */
 	fresh: FreshBatch[];
+	/** What the guard against bounded inference found and withheld (null: not run). */
+	guard: BlocksGuardReport | null;
 };
 
-export type BuildOptions = { salt: Buffer; config?: DisclosureConfig; today?: string };
+export type BuildOptions = {
+	salt: Buffer;
+	config?: DisclosureConfig;
+	today?: string;
+	/**
+	 * The guard against bounded inference (domain/release/guard.ts). `false` only for tests that
+	 * show what it prevents; a public release always runs it.
+	 */
+	guard?: GuardOptions | false;
+};
 
 export function* buildRelease(read: DB, options: BuildOptions): Generator<void, Built, void> {
 	const config = options.config ?? DISCLOSURE;
@@ -169,6 +182,22 @@ export function* buildRelease(read: DB, options: BuildOptions): Generator<void, 
 		yield;
 	}
 
+	// Before anything reads the cells (prevention pages, rates): withhold every published value
+	// that lets bounds propagation pin a small count (issue 19).
+	const guardOptions = options.guard ?? GUARD_DEFAULTS;
+	const guard =
+		guardOptions === false
+			? null
+			: yield* guardBlocks(
+					[...blocks.values()].flatMap((b) => (b.table === 'hectares' ? [] : [b])),
+					{
+						smallCell: config.smallCell,
+						maxAbs: config.perturbation.maxAbs,
+						group: config.nonSensitiveGroup
+					},
+					guardOptions
+				);
+
 	const surveys = publicSurveys(read);
 	yield;
 	const prevention = preventionFacts(
@@ -196,7 +225,7 @@ export function* buildRelease(read: DB, options: BuildOptions): Generator<void, 
 		surveys,
 		prevention
 	};
-	return { sources, facts, blocks, fresh };
+	return { sources, facts, blocks, fresh, guard };
 }
 
 function monthRange(list: CategoryCells): { first: number; last: number } {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { NO_DATA, SMALL } from '$lib/domain/release/blocks';
+import { NO_DATA, SMALL, WITHHELD } from '$lib/domain/release/blocks';
 import { DISCLOSURE, type DisclosureConfig } from '../../config/disclosure';
 import { shapeOf } from './build';
 import { RELEASE_TABLES, type Block, type Release, type ReleaseTableId } from './types';
@@ -19,7 +19,8 @@ import { RELEASE_TABLES, type Block, type Release, type ReleaseTableId } from '.
  * area_level municipality | department | nation (code "CO"; a department is the first two digits
  * of its municipalities' codes); period_grain month | quarter | year (YYYY-MM, YYYY-Qn, YYYY);
  * category an id or "all-non-sensitive"; value the published number or empty; status published |
- * small | withheld. Tables: `issues` (non-sensitive counts), `sensitive`, `hectares` (exact).
+ * small | withheld (a count above zero whose value the guard against bounded inference keeps back,
+ * domain/release/guard.ts). Tables: `issues` (non-sensitive counts), `sensitive`, `hectares` (exact).
  * An area that never appears in a category's sources has no rows for it.
  */
 
@@ -94,7 +95,13 @@ export function* tableChunks(release: Release, table: ReleaseTableId): Generator
 					prefix +
 					periods[p] +
 					suffix +
-					(block.table !== 'hectares' && v === SMALL ? ',small\n' : `${v},published\n`);
+					(block.table === 'hectares'
+						? `${v},published\n`
+						: v === SMALL
+							? ',small\n'
+							: v === WITHHELD
+								? ',withheld\n'
+								: `${v},published\n`);
 			}
 			yield chunk;
 		}

@@ -35,6 +35,15 @@ export const FIXTURE_CATEGORIES = [
 const FIRST_YEAR = 2023;
 const YEARS = 2;
 
+/**
+ * The shape of a fixture. `sparse` (issue 19): every non-sensitive count is one victim in a few
+ * municipality-months, over `years` years — many cells of "1–10" whose lower bounds add up
+ * exactly to their departments' and the nation's totals, so that a total published at the
+ * bottom of its noise pins them (the Antioquia pattern). `guard: false` builds it without the
+ * guard, to show what the guard prevents.
+ */
+export type FixtureShape = { sparse?: boolean; years?: number; guard?: false };
+
 export type FixtureRelease = {
 	manifest: ReleaseManifest;
 	/**
@@ -68,9 +77,20 @@ export function fixtureMunicipalities(): { code: string; population: number; lar
 	);
 }
 
-function generate(seed: number): Report[] {
+function generate(seed: number, shape: FixtureShape): Report[] {
 	const random = seededRandom(seed);
 	const reports: Report[] = [];
+	const years = shape.years ?? YEARS;
+	if (shape.sparse) {
+		for (const m of fixtureMunicipalities()) {
+			for (const category of ['homicide', 'extortion', 'landmines', 'sexual-violence']) {
+				for (let t = 0; t < years * 12; t++) {
+					if (random() < 0.12) reports.push({ category, code: m.code, month: FIRST_YEAR * 12 + t, count: 1 });
+				}
+			}
+		}
+		return reports;
+	}
 	const rate: Record<string, [number, number]> = {
 		homicide: [14, 0.9],
 		extortion: [6, 0.5],
@@ -81,7 +101,7 @@ function generate(seed: number): Report[] {
 		for (const [category, [large, small]] of Object.entries(rate)) {
 			// A few small municipalities never appear in a category's sources (no data, not zero).
 			if (!m.large && random() < 0.15) continue;
-			for (let t = 0; t < YEARS * 12; t++) {
+			for (let t = 0; t < years * 12; t++) {
 				const k = poisson(random, m.large ? large : small);
 				for (let r = 0; r < k; r++) {
 					reports.push({
@@ -94,7 +114,7 @@ function generate(seed: number): Report[] {
 			}
 		}
 		if (random() < 0.4) {
-			for (let y = 0; y < YEARS; y++) {
+			for (let y = 0; y < years; y++) {
 				const hectares = Math.round(random() * 30_000) / 10;
 				reports.push({
 					category: 'illicit-crops',
@@ -158,11 +178,11 @@ function seed(db: DB, reports: readonly Report[]): void {
 }
 
 /** True totals of every cell of every block, computed here from the reports (not by the builder). */
-function truthOf(reports: readonly Report[]): Map<string, number> {
+function truthOf(reports: readonly Report[], years: number): Map<string, number> {
 	const truth = new Map<string, number>();
 	const codes = fixtureMunicipalities().map((m) => m.code);
 	const covered = new Set(reports.map((r) => `${r.category}|${r.code}`));
-	const grid = new PeriodGrid(FIRST_YEAR, YEARS, PERIOD_GRAINS);
+	const grid = new PeriodGrid(FIRST_YEAR, years, PERIOD_GRAINS);
 	const categories = [...FIXTURE_CATEGORIES, DISCLOSURE.nonSensitiveGroup];
 	const memberOf = (category: string, report: Report) =>
 		category === DISCLOSURE.nonSensitiveGroup
@@ -206,10 +226,10 @@ function truthOf(reports: readonly Report[]): Map<string, number> {
  * Seeds an empty database (migrated, e.g. by openDatabase) with the synthetic country and its
  * reports; returns the true totals of every cell.
  */
-export function seedFixture(db: DB, seedValue: number): Map<string, number> {
-	const reports = generate(seedValue);
+export function seedFixture(db: DB, seedValue: number, shape: FixtureShape = {}): Map<string, number> {
+	const reports = generate(seedValue, shape);
 	seed(db, reports);
-	return truthOf(reports);
+	return truthOf(reports, shape.years ?? YEARS);
 }
 
 /** The fixture's salt: derived from its seed, so that the same seed gives the same release. */
@@ -221,13 +241,17 @@ export function fixtureSalt(seedValue: number): Buffer {
  * Builds the fixture's release and writes its export (manifest.json and the three CSVs) into
  * `dir`, exactly as `npm run release:export` writes the real one.
  */
-export function buildFixtureRelease(seedValue: number, dir: string): Promise<FixtureRelease> {
+export function buildFixtureRelease(
+	seedValue: number,
+	dir: string,
+	shape: FixtureShape = {}
+): Promise<FixtureRelease> {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'resiliencia-fixture-'));
 	const db = openDatabase(path.join(work, 'fixture.db'));
 	try {
-		const truth = seedFixture(db, seedValue);
+		const truth = seedFixture(db, seedValue, shape);
 		const salt = releaseSalt(db, fixtureSalt(seedValue));
-		const steps = buildRelease(db, { salt, today: '2025-01-01' });
+		const steps = buildRelease(db, { salt, today: '2025-01-01', guard: shape.guard });
 		let step = steps.next();
 		while (!step.done) step = steps.next();
 		const release = saveRelease(db, step.value as Built, '2025-01-01T00:00:00.000Z');

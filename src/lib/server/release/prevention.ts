@@ -2,7 +2,7 @@ import { CATEGORIES, categoryById, isCategoryId } from '$lib/domain/categories';
 import { commitmentStatus, shareDone, type StoredStatus } from '$lib/domain/commitments';
 import { smallCellDisplay } from '$lib/domain/disclosure';
 import { lastWholeYear } from '$lib/domain/monthly-cube';
-import { NO_DATA, SMALL } from '$lib/domain/release/blocks';
+import { NO_DATA, SMALL, WITHHELD } from '$lib/domain/release/blocks';
 import { isSensitiveCategory } from '$lib/domain/disclosure';
 import type { DB } from '../db/connection';
 import type { Block, PreventionFacts } from './types';
@@ -88,12 +88,13 @@ export function preventionFacts(
 			const period = block.grid.indexOf(String(year));
 			const value = period < 0 ? 0 : block.values[area * block.grid.size + period]!;
 			const small = block.table !== 'hectares' && value === SMALL;
+			const withheld = block.table !== 'hectares' && value === WITHHELD;
 			figures.push({
 				category: cat.id,
 				year,
 				unit: cat.unit,
-				value: small ? null : value,
-				display: small ? smallCellDisplay() : null,
+				value: small || withheld ? null : value,
+				display: small ? smallCellDisplay() : withheld ? '—' : null,
 				attributions: attributions[cat.id] ?? []
 			});
 		}

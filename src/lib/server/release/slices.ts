@@ -1,7 +1,7 @@
 import { CATEGORIES, type CategoryId } from '$lib/domain/categories';
 import { isSensitiveCategory, smallCellDisplay } from '$lib/domain/disclosure';
 import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
-import { NO_DATA, SMALL } from '$lib/domain/release/blocks';
+import { NO_DATA, SMALL, WITHHELD } from '$lib/domain/release/blocks';
 import { periodIdOf } from '$lib/domain/release/grid';
 import { publishedRate, publishedSmoothedRates, type PublishedArea } from '$lib/domain/release/rates';
 import { DISCLOSURE, type DisclosureConfig } from '../../config/disclosure';
@@ -55,7 +55,11 @@ function publicPeriodOf(release: Release, categories: readonly string[], from?: 
 	return { from: a, to: b, grain: publicGrain(a, b), id: periodIdOf(a, b)! };
 }
 
-type CellRead = { kind: 'value'; value: number } | { kind: 'small' } | { kind: 'none' };
+type CellRead =
+	{ kind: 'value'; value: number } | { kind: 'small' } | { kind: 'withheld' } | { kind: 'none' };
+
+/** What the public sees for a value the guard withheld (domain/release/guard.ts). */
+export const WITHHELD_DISPLAY = '—';
 
 /**
  * One cell of a block; a period outside the block's years had no reports (0 where the area is
@@ -78,6 +82,7 @@ function cellOf(
 	if (period < 0) return { kind: 'value', value: 0 };
 	const v = block.values[row + period]!;
 	if (block.table !== 'hectares' && v === SMALL) return { kind: 'small' };
+	if (block.table !== 'hectares' && v === WITHHELD) return { kind: 'withheld' };
 	return { kind: 'value', value: v };
 }
 
@@ -145,6 +150,8 @@ export function publicAreaFigures(
 			const base = { code: a.code, population: Math.round(a.population) };
 			if (a.cell.kind === 'small')
 				return { ...base, value: null, count: null, suppressed: smallCellDisplay(config) };
+			if (a.cell.kind === 'withheld')
+				return { ...base, value: null, count: null, suppressed: WITHHELD_DISPLAY };
 			if (a.cell.kind === 'none') return { ...base, value: null, count: null };
 			const value = measure === 'count' ? a.count : measure === 'rate' ? publishedRate(a) : smoothed![i]!;
 			return { ...base, value, count: a.count };
@@ -153,7 +160,12 @@ export function publicAreaFigures(
 		return {
 			values,
 			total: nation.kind === 'value' ? nation.value : nation.kind === 'none' ? 0 : null,
-			totalSuppressed: nation.kind === 'small' ? smallCellDisplay(config) : undefined
+			totalSuppressed:
+				nation.kind === 'small'
+					? smallCellDisplay(config)
+					: nation.kind === 'withheld'
+						? WITHHELD_DISPLAY
+						: undefined
 		};
 	};
 	const result = compute(query.id, Math.floor(query.from / 12));
@@ -212,6 +224,7 @@ export function publicTimeseries(
 			const month = monthLabel(t);
 			const cell = cellOf(block, 'municipality', code, month);
 			if (cell.kind === 'small') series.push({ month, count: null, suppressed: smallCellDisplay(config) });
+			else if (cell.kind === 'withheld') series.push({ month, count: null, suppressed: WITHHELD_DISPLAY });
 			else series.push({ month, count: cell.kind === 'value' ? cell.value : 0 });
 		}
 	}
@@ -235,8 +248,9 @@ export function publicSummary(
 		? CATEGORIES.filter((c) => release.facts.extents[c.id] && !isSensitiveCategory(c.id, config)).map((c) => {
 				const cell = cellOf(release.blocks.get(c.id), 'municipality', code, periodId);
 				const attributions = release.facts.attributions[c.id] ?? [];
-				if (cell.kind === 'small') {
-					return { category: c.id, count: null, attributions, suppressed: smallCellDisplay(config) };
+				if (cell.kind === 'small' || cell.kind === 'withheld') {
+					const suppressed = cell.kind === 'small' ? smallCellDisplay(config) : WITHHELD_DISPLAY;
+					return { category: c.id, count: null, attributions, suppressed };
 				}
 				return { category: c.id, count: cell.kind === 'value' ? cell.value : null, attributions };
 			})
@@ -248,6 +262,63 @@ export function publicPrevention(release: Release, code: string) {
 	const facts = release.facts.prevention[code];
 	if (!facts) throw notFound(`No municipality with DIVIPOLA code ${code}`);
 	return { ...facts, release: release.version };
+}
+
+/**
+ * The prevention map's index: every municipality with a dialogue or a booklet, with the facts of
+ * its prevention page (the same objects as `publicPrevention`, so the map and the page cannot
+ * disagree), the issues named anywhere with how many of these municipalities named each, and
+ * the rules its released figures follow (for the legend). Sorted by department, then name.
+ */
+export function publicPreventionIndex(release: Release, config: DisclosureConfig = DISCLOSURE) {
+	const municipalities = Object.values(release.facts.prevention)
+		.filter((f) => f.dialogues.length > 0 || f.booklets.length > 0)
+		.sort(
+			(a, b) =>
+				a.municipality.department.localeCompare(b.municipality.department, 'es') ||
+				a.municipality.name.localeCompare(b.municipality.name, 'es')
+		);
+	const named = new Map<string, { id: string; label: { es: string; en: string }; municipalities: number }>();
+	for (const m of municipalities)
+		for (const issue of m.issues) {
+			const entry = named.get(issue.id) ?? { ...issue, municipalities: 0 };
+			entry.municipalities += 1;
+			named.set(issue.id, entry);
+		}
+	return {
+		release: release.version,
+		rules: {
+			smallCell: { min: config.smallCell.min, max: config.smallCell.max },
+			perturbation: { maxAbs: config.perturbation.maxAbs },
+			sensitiveCategories: [...config.sensitiveCategories]
+		},
+		issues: [...named.values()].sort(
+			(a, b) => b.municipalities - a.municipalities || a.id.localeCompare(b.id)
+		),
+		municipalities
+	};
+}
+
+/**
+ * Months with data per category and overall, and the sources behind each, as the release has them
+ * (the shape of the statistics index's `extent()`): the public's default periods and the legend's
+ * sources never come from the unprotected index.
+ */
+export function publicExtent(release: Release) {
+	const { extents, attributions } = release.facts;
+	const known = Object.values(extents);
+	return {
+		from: known.length ? known.map((e) => e.from).sort()[0]! : null,
+		to: known.length
+			? known
+					.map((e) => e.to)
+					.sort()
+					.at(-1)!
+			: null,
+		categories: { ...extents },
+		attributions: { ...attributions },
+		release: release.version
+	};
 }
 
 export function publicSurveyEstimates(release: Release, query: SurveyEstimatesQuery) {
