@@ -43,10 +43,11 @@ describe('the reported-issues map', () => {
 	it('chooses a category and a measure with the picker, and keeps them in the URL', async () => {
 		const { page } = await openMap('/');
 		expect(await page.getByTestId('legend').locator('h2').textContent()).toBe('Densidad de población, 2018');
-		await page
-			.getByTestId('indicator-picker')
-			.getByRole('checkbox', { name: /Minas antipersonal/ })
-			.check();
+		// The public picks one category (or every non-sensitive one together): radios, no checkboxes.
+		const picker = page.getByTestId('indicator-picker');
+		expect(await picker.getByRole('checkbox').count()).toBe(0);
+		expect(await picker.getByTestId('public-choices').textContent()).toContain('una categoría a la vez');
+		await picker.getByRole('radio', { name: /Minas antipersonal/ }).check();
 		await expect.poll(() => new URL(page.url()).searchParams.get('c')).toBe('landmines');
 		await expect
 			.poll(() => page.getByTestId('legend').locator('h2').textContent())

@@ -1,4 +1,4 @@
-import { hc, type ClientResponse } from 'hono/client';
+import { hc, type ClientResponse, type InferResponseType } from 'hono/client';
 import type { AppType } from '$lib/server/api/app';
 
 /**
@@ -45,3 +45,20 @@ export async function read<T>(pending: Promise<ClientResponse<T>>): Promise<T> {
 export function isAbort(error: unknown): boolean {
 	return error instanceof DOMException && error.name === 'AbortError';
 }
+
+/**
+ * Answers that several modules of the browser name, inferred from the routes (never written by
+ * hand: a change of the server's answer is a compile error here, not a wrong cast somewhere).
+ */
+export type StatsAnswer = InferResponseType<typeof api.api.stats.municipalities.$get, 200>;
+export type AreaValue = StatsAnswer['values'][number];
+export type Extent = InferResponseType<typeof api.api.stats.extent.$get, 200>;
+/** The public release's data dictionary: its tables' grains and areas, and the public categories. */
+export type PublicDictionary = InferResponseType<typeof api.api.public.dictionary.$get, 200>;
+export type SurveyWaves = InferResponseType<typeof api.api.surveys.waves.$get, 200>;
+export type TrustEstimate = InferResponseType<
+	typeof api.api.surveys.municipalities.$get,
+	200
+>['values'][number];
+export type DialogueMark = InferResponseType<typeof api.api.dialogues.$get, 200>['dialogues'][number];
+export type Scenario = InferResponseType<typeof api.api.analysis.scenarios.$get, 200>['scenarios'][number];

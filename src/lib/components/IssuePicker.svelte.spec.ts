@@ -1,7 +1,9 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { translator } from '$lib/i18n';
+import { PUBLIC_DICTIONARY } from '$lib/state/fake-api';
 import { IssueLayer } from '$lib/state/issues.svelte';
+import { PublicRules } from '$lib/state/public-rules';
 import type { IssueChoice } from '$lib/state/view.svelte';
 import IssuePicker from './IssuePicker.svelte';
 
@@ -18,6 +20,7 @@ afterEach(() => {
 function layerWith({ restricted = false } = {}) {
 	const layer = new IssueLayer();
 	layer.role = restricted ? 'planner' : null;
+	layer.rules = restricted ? null : new PublicRules(PUBLIC_DICTIONARY);
 	layer.extent = {
 		from: '2019-01',
 		to: '2019-12',
@@ -62,7 +65,7 @@ const checkbox = (label: string) =>
 
 describe('IssuePicker', () => {
 	it('offers only the categories with figures, and density while none is chosen', () => {
-		open({});
+		open({}, layerWith({ restricted: true }));
 		const labels = [...document.querySelectorAll('li label')].map((l) => l.textContent!.trim());
 		expect(labels).toEqual(['Homicidio', 'Violencia sexual sensible', 'Cultivos ilícitos (coca)']);
 		expect(document.querySelector<HTMLInputElement>('input[type=radio]')!.checked).toBe(true);
@@ -71,7 +74,7 @@ describe('IssuePicker', () => {
 	});
 
 	it('asks for a category when one is ticked, and keeps hectares apart from counts of people', () => {
-		const props = open({ measure: 'rate' });
+		const props = open({ measure: 'rate' }, layerWith({ restricted: true }));
 		checkbox('Cultivos ilícitos').click();
 		// Hectares have no rate per inhabitant: the measure falls back to the count.
 		expect(props.onchange).toHaveBeenLastCalledWith({ categories: ['illicit-crops'], measure: 'count' });
@@ -84,6 +87,39 @@ describe('IssuePicker', () => {
 			'[data-testid="measure-select"] option[value="rate"]'
 		)!;
 		expect(rate.disabled).toBe(true);
+	});
+
+	it('offers the public one category or all non-sensitive ones together, and nothing else', () => {
+		const props = open({});
+		expect(document.querySelectorAll('input[type=checkbox]')).toHaveLength(0);
+		const radios = [...document.querySelectorAll<HTMLInputElement>('li input[type=radio]')];
+		const labels = radios.map((r) => r.closest('label')!.textContent!.trim());
+		// The group first, then the categories with figures; all in one radio group with density.
+		expect(labels).toEqual([
+			'Todas las categorías no sensibles',
+			'Homicidio',
+			'Violencia sexual sensible',
+			'Cultivos ilícitos (coca)'
+		]);
+		expect(new Set(radios.map((r) => r.name))).toEqual(new Set(['indicator-mode']));
+		expect(document.querySelector('[data-testid="public-choices"]')!.textContent).toContain(
+			'una categoría a la vez'
+		);
+		radios[0]!.click();
+		const group = PUBLIC_DICTIONARY.categories.find((c) => c.id === 'all-non-sensitive')!;
+		expect(props.onchange).toHaveBeenLastCalledWith({
+			categories: 'members' in group ? group.members : [],
+			measure: 'count'
+		});
+		flushSync();
+		expect(radios[0]!.checked).toBe(true);
+		// A sensitive category is published per department: no smoothed rate is offered with it.
+		radios[2]!.click();
+		flushSync();
+		const smoothed = document.querySelector<HTMLOptionElement>(
+			'[data-testid="measure-select"] option[value="smoothed_rate"]'
+		)!;
+		expect(smoothed.disabled).toBe(true);
 	});
 
 	it('plays month by month from the start of the period, and pauses', () => {

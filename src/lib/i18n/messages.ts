@@ -373,7 +373,9 @@ const es = {
 	'prevention.legend.release': 'Publicación pública n.º {version}.',
 	'prevention.legend.rule':
 		'Las cifras de 1 a 10 se muestran como «{small}»; ninguna otra cifra se oculta para protegerlas: las demás llevan una perturbación de hasta ±{max}. Las categorías sensibles solo se publican por departamento y trimestre.',
-	'prevention.legend.source': 'Fuente: diálogos comunitarios y cartillas; cifras oficiales de la publicación pública',
+	'prevention.legend.source':
+		'Fuente: diálogos comunitarios y cartillas; cifras oficiales de la publicación pública',
+	'prevention.legend.ruleShort': 'Cifras de 1 a 10: «{small}»; las demás, perturbadas hasta ±{max}.',
 	'dialogues.title': 'Diálogos y compromisos',
 	'coverage.title': 'Cobertura: mayor carga sin diálogo reciente',
 	'coverage.note':
@@ -922,7 +924,9 @@ const en: Messages = {
 	'prevention.legend.release': 'Public release no. {version}.',
 	'prevention.legend.rule':
 		'Figures from 1 to 10 are shown as "{small}"; no other figure is hidden to protect them: the others carry a perturbation of up to ±{max}. Sensitive categories are published only per department and quarter.',
-	'prevention.legend.source': 'Source: community dialogues and booklets; official figures from the public release',
+	'prevention.legend.source':
+		'Source: community dialogues and booklets; official figures from the public release',
+	'prevention.legend.ruleShort': 'Figures from 1 to 10: "{small}"; the others perturbed by up to ±{max}.',
 	'dialogues.title': 'Dialogues and commitments',
 	'coverage.title': 'Coverage: highest burden, no recent dialogue',
 	'coverage.note':

@@ -1,4 +1,5 @@
 import type { Feature, MultiLineString } from 'geojson';
+import { api, read } from '$lib/api';
 import { classifyQuantiles, classOf, type Classification } from '$lib/domain/classify';
 import {
 	BoundariesMissingError,
@@ -145,8 +146,5 @@ function densityOf(summary: MunicipalitySummary | undefined): number | null {
 }
 
 async function fetchMunicipalityList(signal: AbortSignal): Promise<MunicipalitySummary[]> {
-	const response = await fetch('/api/municipalities', { signal });
-	if (!response.ok) throw new Error(`GET /api/municipalities answered ${response.status}`);
-	const body = (await response.json()) as { municipalities: MunicipalitySummary[] };
-	return body.municipalities;
+	return (await read(api.api.municipalities.$get({}, { init: { signal } }))).municipalities;
 }

@@ -1,3 +1,4 @@
+import { api, isAbort, read } from '$lib/api';
 import type { CategoryId } from '$lib/domain/categories';
 import type { MapClass } from '$lib/map/thematic';
 import type { SpatialResult, SpatialStatistic, SpatialValue } from '$lib/schemas/analysis';
@@ -71,13 +72,18 @@ export class ClusterState {
 		this.#controller = controller;
 		this.status = 'loading';
 		try {
-			const query = `category=${category}&from=${window.from}&to=${window.to}&fdr=${fdr}`;
-			const response = await fetch(`/api/analysis/${kind}?${query}`, { signal: controller.signal });
-			if (!response.ok) throw new Error(`${kind} answered ${response.status}`);
-			this.result = (await response.json()) as SpatialResult;
+			const query = { category, from: window.from, to: window.to, fdr: String(fdr) as 'true' | 'false' };
+			const init = { init: { signal: controller.signal } };
+			const result = await read(
+				kind === 'local-moran'
+					? api.api.analysis['local-moran'].$get({ query }, init)
+					: api.api.analysis['getis-ord'].$get({ query }, init)
+			);
+			if (controller.signal.aborted) return;
+			this.result = result;
 			this.status = 'ready';
 		} catch (error) {
-			if (controller.signal.aborted) return;
+			if (controller.signal.aborted || isAbort(error)) return;
 			console.error(error);
 			this.result = null;
 			this.status = 'error';

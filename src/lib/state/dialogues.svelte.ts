@@ -1,3 +1,4 @@
+import { api, read, type DialogueMark } from '$lib/api';
 import { clusterDialogueMarks, type ClusteredMark } from '$lib/map/dialogue-clusters';
 
 /**
@@ -5,15 +6,7 @@ import { clusterDialogueMarks, type ClusteredMark } from '$lib/map/dialogue-clus
  * the filter chosen in the sidebar, and the marks drawn for them at a zoom level.
  */
 
-export type DialogueMark = {
-	programme: string;
-	year: number;
-	date: string | null;
-	title: string;
-	issues: string[];
-	place: { lon: number; lat: number } | null;
-	municipality: { code: string; name: string; point: [number, number] };
-};
+export type { DialogueMark };
 
 /** Empty strings: no restriction on that field. */
 export type DialogueFilter = { programme: string; year: string; issue: string };
@@ -33,9 +26,8 @@ export class DialogueLayer {
 	);
 
 	async load(): Promise<void> {
-		const response = await fetch('/api/dialogues');
-		const body = response.ok ? ((await response.json()) as { dialogues: DialogueMark[] }) : null;
-		this.all = body?.dialogues ?? [];
+		// Without dialogues (a refusal, a failure) the layer is empty, not an error on the map.
+		this.all = (await read(api.api.dialogues.$get({ query: {} })).catch(() => null))?.dialogues ?? [];
 	}
 
 	set(shown: boolean, filter: DialogueFilter): void {

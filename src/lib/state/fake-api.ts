@@ -1,5 +1,7 @@
 import type { FeatureCollection, Polygon } from 'geojson';
 import { topology } from 'topojson-server';
+import type { PublicDictionary } from '$lib/api';
+import { CATEGORIES } from '$lib/domain/categories';
 
 /**
  * Test support for the component tier (never imported by the app): a `fetch` that answers the
@@ -71,6 +73,60 @@ const DEPARTMENTS: FeatureCollection<Polygon> = {
 	]
 };
 
+/**
+ * The release's data dictionary as GET /api/public/dictionary answers it (the parts the browser
+ * reads; tests/api/public-rules.spec.ts checks the real one against the server's refusals).
+ */
+export const PUBLIC_DICTIONARY: PublicDictionary = {
+	release: 1,
+	columns: [],
+	tables: [
+		{
+			id: 'issues',
+			file: 'issues.csv',
+			grains: ['month', 'quarter', 'year'],
+			levels: ['municipality', 'department', 'nation']
+		},
+		{ id: 'sensitive', file: 'sensitive.csv', grains: ['quarter', 'year'], levels: ['department', 'nation'] },
+		{
+			id: 'hectares',
+			file: 'hectares.csv',
+			grains: ['month', 'quarter', 'year'],
+			levels: ['municipality', 'department', 'nation']
+		}
+	],
+	categories: [
+		...CATEGORIES.map((c) => ({
+			id: c.id,
+			label: c.label,
+			unit: c.unit,
+			sensitive: c.sensitive,
+			table:
+				c.unit === 'hectares'
+					? ('hectares' as const)
+					: c.sensitive
+						? ('sensitive' as const)
+						: ('issues' as const)
+		})),
+		{
+			id: 'all-non-sensitive',
+			label: { es: 'Todas las categorías no sensibles', en: 'All non-sensitive categories' },
+			unit: 'reports',
+			sensitive: false,
+			table: 'issues',
+			members: CATEGORIES.filter((c) => !c.sensitive && c.unit !== 'hectares').map((c) => c.id)
+		}
+	],
+	rules: {
+		method: 'cell-key',
+		smallCell: { min: 1, max: 10 },
+		perturbation: { maxAbs: 5 },
+		zeroPublished: true,
+		sensitiveCategories: CATEGORIES.filter((c) => c.sensitive).map((c) => c.id),
+		notes: { es: '', en: '' }
+	}
+};
+
 /** Homicides per municipality in a month: every municipality's share turns with the month. */
 export function homicides(month: string): Record<string, number> {
 	const m = Number(month.slice(5, 7));
@@ -101,6 +157,8 @@ export function fakeApi({ role = null as string | null } = {}): FakeApi {
 					},
 					attributions: { homicide: ['Fuente: Policía Nacional – DIJIN, SIEDCO'] }
 				});
+			case '/api/public/dictionary':
+				return json(PUBLIC_DICTIONARY);
 			case '/api/auth/me':
 				return json({ user: role ? { role } : null });
 			case '/api/surveys/waves':
@@ -118,6 +176,9 @@ export function fakeApi({ role = null as string | null } = {}): FakeApi {
 				return json({
 					measure: 'count',
 					unit: 'victims',
+					categories: (url.searchParams.get('category') ?? '').split(','),
+					from: url.searchParams.get('from'),
+					to: url.searchParams.get('to'),
 					total: values.reduce((a, v) => a + v.value, 0),
 					values
 				});

@@ -1,12 +1,15 @@
+import type { InferResponseType } from 'hono/client';
+import { api, read } from '$lib/api';
 import type { CategoryId } from '$lib/domain/categories';
 import type { EffectivePeriod } from './issues.svelte';
+
+export type HexagonCell = InferResponseType<typeof api.api.reports.hexagons.$get, 200>['cells'][number];
 
 /**
  * Point reports per H3 cell behind the choropleth, for restricted roles at close zoom (≥ 7), on
  * cells whose size follows the zoom (resolution 5 ≈ 250 km² at zoom 8 … 8 ≈ 0.7 km² from zoom 11).
  */
 
-export type HexagonCell = { h3: string; count: number };
 export type HexagonQuery = {
 	categories: readonly CategoryId[];
 	period: EffectivePeriod;
@@ -31,13 +34,21 @@ export class HexagonLayer {
 		const resolution = Math.min(8, Math.max(5, Math.floor(query.zoom) - 3));
 		const controller = new AbortController();
 		this.#controller = controller;
-		const params = `category=${query.categories.join(',')}&from=${query.period.from}&to=${query.period.to}&resolution=${resolution}&bbox=${query.bbox.map((x) => x.toFixed(4)).join(',')}`;
-		fetch(`/api/reports/hexagons?${params}`, { signal: controller.signal })
-			.then((r) => (r.ok ? (r.json() as Promise<{ cells: HexagonCell[] }>) : null))
+		const params = {
+			category: query.categories.join(','),
+			from: query.period.from,
+			to: query.period.to,
+			resolution: String(resolution),
+			bbox: query.bbox.map((x) => x.toFixed(4)).join(',')
+		};
+		read(api.api.reports.hexagons.$get({ query: params }, { init: { signal: controller.signal } }))
 			.then((body) => {
-				if (!controller.signal.aborted) this.cells = body?.cells ?? null;
+				if (!controller.signal.aborted) this.cells = body.cells;
 			})
-			.catch(() => undefined);
+			// A refusal or a failure draws no cells; an abort means a newer view is on its way.
+			.catch(() => {
+				if (!controller.signal.aborted) this.cells = null;
+			});
 	}
 
 	destroy(): void {

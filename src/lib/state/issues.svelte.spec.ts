@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { effectivePeriod, IssueLayer, type Extent } from './issues.svelte';
+import { PUBLIC_DICTIONARY } from './fake-api';
+import { IssueLayer, periodLabel, requestedPeriod, type Extent } from './issues.svelte';
+import { PublicRules } from './public-rules';
 import type { IssueChoice } from './view.svelte';
 
 /** The reported-issues layer: which period and geography it asks for, and how it classes the answer. */
@@ -14,6 +16,8 @@ const EXTENT: Extent = {
 	attributions: {}
 };
 
+const RULES = new PublicRules(PUBLIC_DICTIONARY);
+
 const choice = (change: Partial<IssueChoice>): IssueChoice => ({
 	categories: ['homicide'],
 	from: null,
@@ -25,37 +29,42 @@ const choice = (change: Partial<IssueChoice>): IssueChoice => ({
 
 afterEach(() => vi.unstubAllGlobals());
 
-describe('effectivePeriod', () => {
-	it('shows the last whole year with data when no period is chosen', () => {
-		expect(effectivePeriod(choice({}), EXTENT, ['homicide'], false)).toEqual({
-			from: '2023-01',
-			to: '2023-12',
-			snapped: false,
-			label: '2023'
+describe('the period asked for', () => {
+	it('is the last whole year with data when no period is chosen, and any range in order', () => {
+		expect(requestedPeriod(choice({}), EXTENT, ['homicide'])).toEqual({ from: '2023-01', to: '2023-12' });
+		expect(requestedPeriod(choice({ from: '2020-05', to: '2020-02' }), EXTENT, ['homicide'])).toEqual({
+			from: '2020-02',
+			to: '2020-05'
 		});
+		expect(requestedPeriod(choice({}), EXTENT, ['extortion'])).toBeNull();
 	});
 
-	it('keeps a month, a quarter or a year for the public, and snaps anything else to its year', () => {
-		expect(
-			effectivePeriod(choice({ from: '2020-04', to: '2020-06' }), EXTENT, ['homicide'], false)?.label
-		).toBe('2020-T2');
-		expect(effectivePeriod(choice({ from: '2020-02', to: '2020-05' }), EXTENT, ['homicide'], false)).toEqual({
+	it('is, for the public, a month, quarter or year its table publishes, else the whole year', () => {
+		const homicide = RULES.choiceOf(['homicide'])!;
+		const sensitive = RULES.choiceOf(['sexual-violence'])!;
+		expect(RULES.periodOf(homicide, '2020-04', '2020-06')).toEqual({
+			from: '2020-04',
+			to: '2020-06',
+			snapped: false
+		});
+		expect(RULES.periodOf(homicide, '2020-02', '2020-05')).toEqual({
 			from: '2020-01',
 			to: '2020-12',
-			snapped: true,
-			label: '2020'
+			snapped: true
 		});
-		// Never a single month of a sensitive category for the public.
-		expect(
-			effectivePeriod(choice({ from: '2020-02', to: '2020-02' }), EXTENT, ['sexual-violence'], false)?.snapped
-		).toBe(true);
-		// Signed-in roles see any period as chosen, swapped into order.
-		expect(effectivePeriod(choice({ from: '2020-05', to: '2020-02' }), EXTENT, ['homicide'], true)).toEqual({
-			from: '2020-02',
-			to: '2020-05',
-			snapped: false,
-			label: '2020-02 – 2020-05'
-		});
+		// The sensitive table publishes quarters and years: a single month becomes its year.
+		expect(RULES.periodOf(sensitive, '2020-02', '2020-02').snapped).toBe(true);
+		expect(RULES.periodOf(sensitive, '2020-04', '2020-06').snapped).toBe(false);
+		expect(periodLabel('2020-04', '2020-06')).toBe('2020-T2');
+		expect(periodLabel('2020-02', '2020-05')).toBe('2020-02 – 2020-05');
+	});
+
+	it('offers the public one category or the whole non-sensitive group, each with its geography', () => {
+		expect(RULES.choices[0]!.id).toBe('all-non-sensitive');
+		expect(RULES.choiceOf(['homicide'])?.geography).toBe('municipality');
+		expect(RULES.choiceOf(['sexual-violence'])?.geography).toBe('department');
+		expect(RULES.choiceOf(['homicide', 'extortion'])).toBeNull();
+		expect(RULES.choiceOf([...RULES.group!.categories].reverse())?.id).toBe('all-non-sensitive');
 	});
 });
 
@@ -69,12 +78,27 @@ describe('IssueLayer', () => {
 		return fetch;
 	}
 
-	it('asks the public for a sensitive category per department, without the smoothed rate', async () => {
-		const fetch = answering(() => ({ measure: 'rate', unit: 'cases', total: 10, values: [] }));
+	function publicLayer() {
 		const layer = new IssueLayer();
 		layer.extent = EXTENT;
+		layer.rules = RULES;
+		return layer;
+	}
+
+	it('asks the public for a sensitive category per department, without the smoothed rate', async () => {
+		const fetch = answering((url) => ({
+			measure: 'rate',
+			unit: 'cases',
+			categories: ['sexual-violence'],
+			from: url.searchParams.get('from'),
+			to: url.searchParams.get('to'),
+			total: 10,
+			values: [],
+			release: 3
+		}));
+		const layer = publicLayer();
 		await layer.load(
-			choice({ categories: ['sexual-violence'], measure: 'smoothed_rate', from: '2020-01', to: '2020-12' })
+			choice({ categories: ['sexual-violence'], measure: 'smoothed_rate', from: '2020-03', to: '2020-03' })
 		);
 		expect(fetch).toHaveBeenCalledTimes(1);
 		expect(fetch.mock.calls[0]![0]).toBe(
@@ -82,12 +106,35 @@ describe('IssueLayer', () => {
 		);
 		expect(layer.geography).toBe('department');
 		expect(layer.status).toBe('ready');
+		// What is shown is the answer's period, flagged as moved from the month chosen.
+		expect(layer.period).toEqual({ from: '2020-01', to: '2020-12', snapped: true, label: '2020' });
+		expect(layer.monthlySeries(['sexual-violence'])).toBe(false);
+		expect(layer.monthlySeries(['homicide'])).toBe(true);
+	});
+
+	it('asks the public nothing for a set it may not see, and says so', async () => {
+		const fetch = answering(() => ({}));
+		const layer = publicLayer();
+		await layer.load(choice({ categories: ['homicide', 'extortion'] }));
+		expect(fetch).not.toHaveBeenCalled();
+		expect(layer.status).toBe('not-public');
+	});
+
+	it('waits for the public rules before asking anything for the public', async () => {
+		const fetch = answering(() => ({}));
+		const layer = new IssueLayer();
+		layer.extent = EXTENT;
+		await layer.load(choice({}));
+		expect(fetch).not.toHaveBeenCalled();
+		expect(layer.status).toBe('idle');
 	});
 
 	it('classes the figures it got: withheld, no data, and classes by the chosen method', async () => {
 		answering(() => ({
 			measure: 'count',
 			unit: 'victims',
+			from: '2020-01',
+			to: '2020-12',
 			total: 117,
 			values: [
 				{ code: '05001', population: 1, value: 100, count: 100 },
@@ -118,14 +165,15 @@ describe('IssueLayer', () => {
 					})
 			)
 		);
-		const layer = new IssueLayer();
-		layer.extent = EXTENT;
+		const layer = publicLayer();
 		const older = layer.load(choice({ from: '2020-01', to: '2020-01' }));
 		const newer = layer.load(choice({ from: '2020-02', to: '2020-02' }));
-		const answer = (total: number) =>
-			new Response(JSON.stringify({ measure: 'count', unit: 'victims', total, values: [] }));
-		resolvers[1]!(answer(2));
-		resolvers[0]!(answer(1));
+		const answer = (total: number, month: string) =>
+			new Response(
+				JSON.stringify({ measure: 'count', unit: 'victims', from: month, to: month, total, values: [] })
+			);
+		resolvers[1]!(answer(2, '2020-02'));
+		resolvers[0]!(answer(1, '2020-01'));
 		await Promise.all([older, newer]);
 		expect(layer.answer?.total).toBe(2);
 		expect(layer.period?.from).toBe('2020-02');
@@ -133,8 +181,7 @@ describe('IssueLayer', () => {
 	});
 
 	it('is idle without a category, and says why when the server refuses', async () => {
-		const layer = new IssueLayer();
-		layer.extent = EXTENT;
+		const layer = publicLayer();
 		await layer.load(choice({ categories: [] }));
 		expect(layer.status).toBe('idle');
 		vi.stubGlobal(

@@ -1,48 +1,35 @@
-import { categoryById, type CategoryId, type Unit } from '$lib/domain/categories';
+import { api, isAbort, read, type AreaValue, type Extent, type StatsAnswer } from '$lib/api';
 import { classify, classOf as classOfValue, type Classification } from '$lib/domain/classify';
 import { gridGrain, lastWholeYear, monthIndex } from '$lib/domain/monthly-cube';
 import type { MapClass } from '$lib/map/thematic';
-import type { IssueChoice, Measure } from './view.svelte';
+import { PublicRules, type PublicChoice } from './public-rules';
+import type { IssueChoice } from './view.svelte';
 
 /**
  * The reported-issues layer: what the server publishes for the chosen categories, period and
- * measure, and its classification. The server applies disclosure control; this class only asks
- * for what the caller may see (the public: whole months, quarters or years; sensitive
- * categories per department) and says so, instead of showing an error.
+ * measure, and its classification. The server applies disclosure control; for the public this
+ * class asks only what the release's dictionary says is published (`PublicRules`) and shows the
+ * period, geography and measure of the server's answer, never its own idea of them.
  */
 
-export type Extent = {
-	from: string | null;
-	to: string | null;
-	categories: Record<string, { from: string; to: string }>;
-	attributions: Record<string, string[]>;
-};
+export type { Extent, StatsAnswer };
 
-export type AreaFigure = { value: number | null; count: number | null; suppressed?: string };
+export type AreaFigure = Pick<AreaValue, 'value' | 'count' | 'suppressed'>;
 
-export type IssueStatus = 'idle' | 'loading' | 'ready' | 'error';
+export type IssueStatus = 'idle' | 'loading' | 'ready' | 'error' | 'not-public';
 
-/** The period actually shown, and why it differs from the one asked for. */
+/** The period actually shown, and whether it differs from the one asked for. */
 export type EffectivePeriod = { from: string; to: string; snapped: boolean; label: string };
 
-export type StatsAnswer = {
-	measure: Measure;
-	unit: Unit | 'reports';
-	total: number | null;
-	values: ({ code: string; population: number } & AreaFigure)[];
-};
-
 /**
- * The period to show. Without a choice: the last whole year with data. For the public: the
- * choice if it is a cell of the grid, else the whole year of its end (and never a single month
- * for sensitive categories).
+ * The period asked for: the choice (in order), or without one the last whole year with data of
+ * the chosen categories; null when they have no data.
  */
-export function effectivePeriod(
+export function requestedPeriod(
 	choice: Pick<IssueChoice, 'from' | 'to'>,
 	extent: Extent | null,
-	categories: readonly CategoryId[],
-	restricted: boolean
-): EffectivePeriod | null {
+	categories: readonly string[]
+): { from: string; to: string } | null {
 	const ranges = categories.map((c) => extent?.categories[c]).filter((r) => r !== undefined);
 	if (ranges.length === 0) return null;
 	const last = ranges
@@ -53,24 +40,23 @@ export function effectivePeriod(
 	let from = choice.from ?? `${lastYear}-01`;
 	let to = choice.to ?? `${lastYear}-12`;
 	if (monthIndex(to) < monthIndex(from)) [from, to] = [to, from];
-	if (restricted) return { from, to, snapped: false, label: `${from} – ${to}` };
-	const sensitive = categories.some((c) => categoryById(c).sensitive);
-	const grain = gridGrain(monthIndex(from), monthIndex(to));
-	if (grain && !(sensitive && grain === 'month'))
-		return { from, to, snapped: false, label: labelOf(from, to, grain) };
-	const year = to.slice(0, 4);
-	return { from: `${year}-01`, to: `${year}-12`, snapped: true, label: year };
+	return { from, to };
 }
 
-function labelOf(from: string, to: string, grain: 'month' | 'quarter' | 'year'): string {
+/** "2020", "2020-T2", "2020-03", or "2020-02 – 2020-05" for a range off the grid. */
+export function periodLabel(from: string, to: string): string {
+	const grain = gridGrain(monthIndex(from), monthIndex(to));
 	if (grain === 'year') return from.slice(0, 4);
 	if (grain === 'quarter') return `${from.slice(0, 4)}-T${Math.floor((monthIndex(from) % 12) / 3) + 1}`;
-	return from;
+	if (grain === 'month') return from;
+	return `${from} – ${to}`;
 }
 
 export class IssueLayer {
 	extent = $state.raw<Extent | null>(null);
 	role = $state<string | null>(null);
+	/** What the public may ask (null for signed-in roles, who may ask any period and set). */
+	rules = $state.raw<PublicRules | null>(null);
 	status = $state<IssueStatus>('idle');
 	message = $state<string | null>(null);
 	/** Figures per municipality (or per department, see `geography`); replaced whole, never mutated. */
@@ -78,6 +64,7 @@ export class IssueLayer {
 	geography = $state<'municipality' | 'department'>('municipality');
 	classification = $state.raw<Classification | null>(null);
 	answer = $state.raw<StatsAnswer | null>(null);
+	/** The period of the answer shown (`snapped` when the public's grid moved the one chosen). */
 	period = $state.raw<EffectivePeriod | null>(null);
 
 	#controller: AbortController | null = null;
@@ -86,61 +73,98 @@ export class IssueLayer {
 		return this.role !== null;
 	}
 
+	/** The public choice of a set of categories (null for signed-in roles, or a set not public). */
+	publicChoice(categories: readonly string[]): PublicChoice | null {
+		return this.restricted ? null : (this.rules?.choiceOf(categories) ?? null);
+	}
+
+	/**
+	 * Whether a municipality's monthly series may be asked for: always by signed-in roles; by the
+	 * public when the release publishes the choice per municipality and per month.
+	 */
+	monthlySeries(categories: readonly string[]): boolean {
+		if (this.restricted) return true;
+		const choice = this.publicChoice(categories);
+		return choice !== null && choice.geography === 'municipality' && choice.grains.includes('month');
+	}
+
+	/** The extent, who is asking and, for the public, the release's rules; the rules only if needed. */
 	async init(): Promise<void> {
 		const [extent, me] = await Promise.all([
-			fetch('/api/stats/extent').then((r) => (r.ok ? (r.json() as Promise<Extent>) : null)),
-			fetch('/api/auth/me').then((r) =>
-				r.ok ? (r.json() as Promise<{ user: { role: string } | null }>) : null
-			)
+			read(api.api.stats.extent.$get()).catch(() => null),
+			read(api.api.auth.me.$get()).catch(() => null)
 		]);
-		this.role = me?.user?.role ?? null;
+		const role = me?.user?.role ?? null;
+		const dictionary = role === null ? await read(api.api.public.dictionary.$get()).catch(() => null) : null;
+		this.role = role;
+		this.rules = dictionary ? new PublicRules(dictionary) : null;
 		this.extent = extent;
 	}
 
 	/** Loads the figures of a choice; a newer call cancels an older one. */
 	async load(choice: IssueChoice): Promise<void> {
 		this.#controller?.abort();
-		if (choice.categories.length === 0 || !this.extent) {
+		if (choice.categories.length === 0 || !this.extent || (!this.restricted && !this.rules)) {
 			this.status = 'idle';
 			return;
 		}
 		const controller = new AbortController();
 		this.#controller = controller;
-		const period = effectivePeriod(choice, this.extent, choice.categories, this.restricted);
-		this.period = period;
-		if (!period) {
+		const requested = requestedPeriod(choice, this.extent, choice.categories);
+		if (!requested) {
 			this.status = 'ready';
+			this.period = null;
 			this.figures = {};
 			this.classification = null;
 			this.answer = null;
 			return;
 		}
-		const sensitive = choice.categories.some((c) => categoryById(c).sensitive);
-		const geography = !this.restricted && sensitive ? 'department' : 'municipality';
+		let asked = requested;
+		let geography: 'municipality' | 'department' = 'municipality';
+		if (!this.restricted) {
+			const publicChoice = this.publicChoice(choice.categories);
+			if (!publicChoice) {
+				// Only a hand-made address gets here: the picker offers public choices only.
+				this.status = 'not-public';
+				this.message = null;
+				return;
+			}
+			asked = this.rules!.periodOf(publicChoice, requested.from, requested.to);
+			geography = publicChoice.geography;
+		}
+		// The departments route has no smoothed rate (smoothing borrows from neighbouring
+		// municipalities); the answer says which measure it is.
 		const measure =
 			geography === 'department' && choice.measure === 'smoothed_rate' ? 'rate' : choice.measure;
-		const params = `category=${choice.categories.join(',')}&from=${period.from}&to=${period.to}&measure=${measure}`;
+		const query = { category: choice.categories.join(','), from: asked.from, to: asked.to, measure };
+		const init = { init: { signal: controller.signal } };
 		this.status = 'loading';
 		try {
-			const response = await fetch(
-				`/api/stats/${geography === 'department' ? 'departments' : 'municipalities'}?${params}`,
-				{ signal: controller.signal }
+			const answer = await read(
+				geography === 'department'
+					? api.api.stats.departments.$get({ query }, init)
+					: api.api.stats.municipalities.$get({ query }, init)
 			);
-			const body = (await response.json()) as StatsAnswer & { error?: { message: string } };
-			if (!response.ok) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
+			if (controller.signal.aborted) return;
 			this.figures = Object.fromEntries(
-				body.values.map((v) => [v.code, { value: v.value, count: v.count, suppressed: v.suppressed }])
+				answer.values.map((v) => [v.code, { value: v.value, count: v.count, suppressed: v.suppressed }])
 			);
 			this.geography = geography;
-			this.answer = body;
+			this.answer = answer;
+			this.period = {
+				from: answer.from,
+				to: answer.to,
+				snapped: answer.from !== requested.from || answer.to !== requested.to,
+				label: periodLabel(answer.from, answer.to)
+			};
 			this.classification = classify(
-				body.values.map((v) => v.value).filter((v): v is number => v !== null),
+				answer.values.map((v) => v.value).filter((v): v is number => v !== null),
 				choice.method
 			);
 			this.message = null;
 			this.status = 'ready';
 		} catch (error) {
-			if (controller.signal.aborted) return;
+			if (controller.signal.aborted || isAbort(error)) return;
 			this.message = error instanceof Error ? error.message : String(error);
 			this.status = 'error';
 		}

@@ -1,3 +1,4 @@
+import { api, ApiFailure, isAbort, read } from '$lib/api';
 import type { MunicipalityDetail } from '$lib/schemas/municipality';
 
 export type DetailStatus = 'idle' | 'loading' | 'ready' | 'not-found' | 'error';
@@ -27,21 +28,18 @@ export class MunicipalityDetailState {
 		this.#controller = controller;
 		this.status = 'loading';
 		try {
-			const response = await fetch(`/api/municipalities/${encodeURIComponent(code)}`, {
-				signal: controller.signal
-			});
-			if (controller.signal.aborted) return;
-			if (response.status === 404 || response.status === 400) {
-				this.status = 'not-found';
-				return;
-			}
-			if (!response.ok) throw new Error(`GET /api/municipalities/${code} answered ${response.status}`);
-			const body = (await response.json()) as { municipality: MunicipalityDetail };
+			const body = await read(
+				api.api.municipalities[':code'].$get({ param: { code } }, { init: { signal: controller.signal } })
+			);
 			if (controller.signal.aborted) return;
 			this.detail = body.municipality;
 			this.status = 'ready';
 		} catch (error) {
-			if (controller.signal.aborted) return;
+			if (controller.signal.aborted || isAbort(error)) return;
+			if (error instanceof ApiFailure && (error.status === 404 || error.status === 400)) {
+				this.status = 'not-found';
+				return;
+			}
 			this.status = 'error';
 			console.error('Municipality facts failed to load', error);
 		}

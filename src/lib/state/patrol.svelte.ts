@@ -1,4 +1,9 @@
+import { api, isAbort, read } from '$lib/api';
 import type { PatrolOptions, PatrolResult } from '$lib/schemas/analysis';
+
+/** The patrol route's query as strings (its schema parses them), shared by the view and the export link. */
+export type PatrolQuery = { category: string } & Record<string, string>;
+
 /**
  * The providers' patrol view: the choice of issues, weights, area, cell size, half-life and
  * window, and the cells the API answers for it (GET /api/analysis/patrol). The same query,
@@ -29,23 +34,23 @@ export class PatrolState {
 				.at(-1) ?? '';
 	}
 
-	/** The query string shared by the view and its GeoJSON export. */
+	/** The query shared by the view (GET /api/analysis/patrol) and its GeoJSON export. */
 	readonly query = $derived.by(() => {
-		const parts = [
-			`category=${encodeURIComponent(this.categories.join(','))}`,
-			`resolution=${this.resolution}`,
-			`half_life_days=${this.halfLifeDays}`
-		];
+		const query: PatrolQuery = {
+			category: this.categories.join(','),
+			resolution: String(this.resolution),
+			half_life_days: String(this.halfLifeDays)
+		};
 		const weights = this.categories
 			.filter((id) => (this.weights[id] ?? 1) !== 1)
 			.map((id) => `${id}:${this.weights[id]}`);
-		if (weights.length > 0) parts.push(`weights=${encodeURIComponent(weights.join(','))}`);
-		if (this.area) parts.push(`area=${this.area}`);
-		if (this.to) parts.push(`to=${this.to}`);
-		return parts.join('&');
+		if (weights.length > 0) query.weights = weights.join(',');
+		if (this.area) query.area = this.area;
+		if (this.to) query.to = this.to;
+		return query;
 	});
 
-	async load(query: string): Promise<void> {
+	async load(query: PatrolQuery): Promise<void> {
 		this.#controller?.abort();
 		if (this.categories.length === 0) {
 			this.result = null;
@@ -56,12 +61,14 @@ export class PatrolState {
 		this.#controller = controller;
 		this.status = 'loading';
 		try {
-			const response = await fetch(`/api/analysis/patrol?${query}`, { signal: controller.signal });
-			if (!response.ok) throw new Error(`patrol answered ${response.status}`);
-			this.result = (await response.json()) as PatrolResult;
+			const answer = await read(
+				api.api.analysis.patrol.$get({ query }, { init: { signal: controller.signal } })
+			);
+			if (controller.signal.aborted) return;
+			this.result = answer;
 			this.status = 'ready';
 		} catch (error) {
-			if (controller.signal.aborted) return;
+			if (controller.signal.aborted || isAbort(error)) return;
 			console.error(error);
 			this.status = 'error';
 		}

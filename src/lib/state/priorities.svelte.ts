@@ -1,3 +1,4 @@
+import { api, isAbort, read } from '$lib/api';
 import type { CategoryId } from '$lib/domain/categories';
 import type { MapClass } from '$lib/map/thematic';
 import type { PriorityInputs } from '$lib/schemas/analysis';
@@ -153,13 +154,15 @@ export class PriorityState {
 		this.#controller = controller;
 		this.status = 'loading';
 		try {
-			const query = `category=${encodeURIComponent(categories.join(','))}${to ? `&to=${to}` : ''}`;
-			const response = await fetch(`/api/analysis/priority-inputs?${query}`, { signal: controller.signal });
-			if (!response.ok) throw new Error(`priority inputs answered ${response.status}`);
-			this.inputs = (await response.json()) as PriorityInputs;
+			const query = { category: categories.join(','), ...(to ? { to } : {}) };
+			const inputs = await read(
+				api.api.analysis['priority-inputs'].$get({ query }, { init: { signal: controller.signal } })
+			);
+			if (controller.signal.aborted) return;
+			this.inputs = inputs;
 			this.status = 'ready';
 		} catch (error) {
-			if (controller.signal.aborted) return;
+			if (controller.signal.aborted || isAbort(error)) return;
 			console.error(error);
 			this.status = 'error';
 		}

@@ -1,3 +1,4 @@
+import { api, isAbort, read, type SurveyWaves, type TrustEstimate } from '$lib/api';
 import type { Classification } from '$lib/domain/classify';
 import { classOf as classOfValue } from '$lib/domain/classify';
 import type { MapClass } from '$lib/map/thematic';
@@ -9,15 +10,7 @@ import type { TrustChoice, TrustMeasure } from './view.svelte';
  * different months compare: a mean of 3 is "some trust" in every month.
  */
 
-export type TrustEstimate = {
-	code: string;
-	n: number | null;
-	reliable?: boolean;
-	interval: { estimate: number; low: number; high: number } | null;
-	shrunk: number | null;
-	change: { meanDifference: number; p: number; significant: boolean } | null;
-	withheld?: string;
-};
+export type { TrustEstimate };
 
 export const MEAN_CLASSES: Classification = { breaks: [2, 2.5, 3, 3.5, 4], min: 1, max: 5, classCount: 6 };
 export const SHARE_CLASSES: Classification = {
@@ -28,7 +21,7 @@ export const SHARE_CLASSES: Classification = {
 };
 
 export class TrustLayer {
-	waves = $state.raw<{ from: string | null; to: string | null; demo: boolean } | null>(null);
+	waves = $state.raw<SurveyWaves | null>(null);
 	status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
 	estimates = $state.raw<Readonly<Record<string, TrustEstimate>>>({});
 	month = $state<string | null>(null);
@@ -36,10 +29,7 @@ export class TrustLayer {
 	#controller: AbortController | null = null;
 
 	async init(): Promise<void> {
-		const response = await fetch('/api/surveys/waves');
-		this.waves = response.ok
-			? ((await response.json()) as { from: string | null; to: string | null; demo: boolean })
-			: null;
+		this.waves = await read(api.api.surveys.waves.$get()).catch(() => null);
 	}
 
 	get classification(): Classification {
@@ -57,25 +47,28 @@ export class TrustLayer {
 		const month = choice.month ?? this.waves.to;
 		this.status = 'loading';
 		try {
-			const response = await fetch(
-				`/api/surveys/municipalities?provider=${choice.target}&month=${month}&measure=${choice.measure === 'share' ? 'share' : 'mean'}`,
-				{ signal: controller.signal }
+			const query = {
+				provider: choice.target,
+				month,
+				measure: choice.measure === 'share' ? 'share' : 'mean'
+			} as const;
+			const body = await read(
+				api.api.surveys.municipalities.$get({ query }, { init: { signal: controller.signal } })
 			);
-			if (!response.ok) throw new Error(`HTTP ${response.status}`);
-			const body = (await response.json()) as { values: TrustEstimate[] };
+			if (controller.signal.aborted) return;
 			this.estimates = Object.fromEntries(body.values.map((v) => [v.code, v]));
 			this.month = month;
 			this.measure = choice.measure;
 			this.status = 'ready';
-		} catch {
-			if (!controller.signal.aborted) this.status = 'error';
+		} catch (error) {
+			if (!controller.signal.aborted && !isAbort(error)) this.status = 'error';
 		}
 	}
 
 	/** The value shown: the estimate, or on the shrunk measure the mean shrunk towards the department's. */
 	valueOf(code: string): number | null {
 		const e = this.estimates[code];
-		if (!e || e.withheld || !e.interval) return null;
+		if (!e || 'withheld' in e || !e.interval) return null;
 		return this.measure === 'shrunk' ? e.shrunk : e.interval.estimate;
 	}
 

@@ -70,7 +70,12 @@ export class IssueMap implements ThematicLayer {
 		const locale = this.#locale();
 		const choice = this.#choice();
 		const { answer, period, classification, extent } = this.#issues;
-		const names = choice.categories.map((c) => categoryById(c).label[locale]).join(' + ');
+		// The public's group of every non-sensitive category is named as one, not as a long sum.
+		const group = this.#issues.publicChoice(choice.categories);
+		const names =
+			group && group.categories.length > 1
+				? group.label[locale]
+				: choice.categories.map((c) => categoryById(c).label[locale]).join(' + ');
 		const sources = choice.categories
 			.flatMap((c) => extent?.attributions[c] ?? [])
 			.filter((source, i, all) => all.indexOf(source) === i);
@@ -103,6 +108,7 @@ export class IssueMap implements ThematicLayer {
 		if (issues.status === 'loading') return { state: 'loading', text: this.#t('issues.loading') };
 		if (issues.status === 'error')
 			return { state: 'error', text: this.#t('issues.error', { message: issues.message ?? '' }) };
+		if (issues.status === 'not-public') return { state: 'error', text: this.#t('issues.notPublic') };
 		if (issues.status === 'ready' && !issues.period) return { state: 'empty', text: '' };
 		return { state: issues.status, text: '' };
 	});

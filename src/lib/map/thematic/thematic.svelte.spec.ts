@@ -54,7 +54,17 @@ function issuesWith(
 	issues.status = 'ready';
 	issues.geography = geography;
 	issues.period = { from: '2019-01', to: '2019-12', snapped: false, label: '2019' };
-	issues.answer = { measure: 'count', unit: 'victims', total: 12656, values };
+	issues.answer = {
+		measure: 'count',
+		smoothing: undefined,
+		unit: 'victims',
+		per: undefined,
+		categories: ['homicide'],
+		from: '2019-01',
+		to: '2019-12',
+		total: 12656,
+		values
+	};
 	issues.figures = Object.fromEntries(values.map((v) => [v.code, v]));
 	issues.classification = { breaks: [10, 100], min: 0, max: 583, classCount: 3 };
 	return issues;
@@ -211,11 +221,25 @@ describe('the trust layer', () => {
 			'05001': {
 				code: '05001',
 				n: 50,
+				panel: 60,
+				nonResponse: 0.1,
+				attrition: 0.05,
+				reliable: true,
 				interval: { estimate: 3.2, low: 2.9, high: 3.5 },
 				shrunk: 3.1,
-				change: null
+				change: null,
+				demo: true
 			},
-			'52835': { code: '52835', n: 4, interval: null, shrunk: null, change: null, withheld: 'n < 10' }
+			'52835': {
+				code: '52835',
+				n: null,
+				panel: 4,
+				demo: true,
+				interval: null,
+				shrunk: null,
+				change: null,
+				withheld: 'n < 10'
+			}
 		};
 		return trust;
 	}

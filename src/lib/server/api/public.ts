@@ -9,7 +9,7 @@ import { validate } from './validate';
 /**
  * The public release itself (docs/disclosure.md), the HDX way: its manifest (version, when it was
  * built, its tables and the rules protecting them), one CSV per table and a data dictionary.
- * Mounted at /api/public. Every other public answer (figures, series, surveys, prevention) is a
+ * Mounted at /api/public, with the index of the public prevention map. Every other public answer (figures, series, surveys, prevention) is a
  * slice of the same release, served by its own route and sent prepared by `preparedSlices`.
  */
 
@@ -75,6 +75,11 @@ export function publicRoutes({ services }: RouteDeps) {
 		)
 		.get('/dictionary', access('public', { note: 'data dictionary of the public tables' }), (c) =>
 			c.json(services.release.dictionary())
+		)
+		.get(
+			'/prevention',
+			access('public', { note: 'municipalities with prevention facts (the /publico map)' }),
+			(c) => c.json(services.release.preventionIndex())
 		)
 		.get(
 			'/tables/:file',

@@ -21,7 +21,7 @@ export function categoryRoutes({ services }: RouteDeps) {
 
 export function statsRoutes({ services }: RouteDeps) {
 	return new Hono<AppEnv>()
-		.get('/extent', access('public'), (c) => c.json(services.reports.extent()))
+		.get('/extent', access('public'), (c) => c.json(services.reports.extent(viewerOf(c))))
 		.get('/municipalities', access('public', { jurisdiction: true }), validate('query', StatsParams), (c) =>
 			c.json(services.reports.areaFigures(viewerOf(c), 'municipality', c.req.valid('query')))
 		)

@@ -11,7 +11,9 @@ import { markSlice } from './prepared';
 import { releaseSalt } from './record-keys';
 import {
 	publicAreaFigures,
+	publicExtent,
 	publicPrevention,
+	publicPreventionIndex,
 	publicSummary,
 	publicSurveyEstimates,
 	publicSurveySeries,
@@ -258,6 +260,16 @@ export function createReleaseService({
 
 		prevention(code: string) {
 			return slice(`prevention|${code}`, (r) => publicPrevention(r, code));
+		},
+
+		/** Every municipality with prevention facts, for the public prevention map (/publico). */
+		preventionIndex() {
+			return slice('prevention-index', (r) => publicPreventionIndex(r, config));
+		},
+
+		/** Months with data per category, as released (GET /api/stats/extent for the public). */
+		extent() {
+			return slice('extent', (r) => publicExtent(r));
 		},
 
 		surveyEstimates(query: SurveyEstimatesQuery) {

@@ -76,9 +76,14 @@ export function createReportService({ db, stats, release }: ServiceDeps) {
 			return { categories: CATEGORIES };
 		},
 
-		/** Months with data, per category and overall (YYYY-MM), and the sources behind each. */
-		extent() {
-			return stats.extent();
+		/**
+		 * Months with data, per category and overall (YYYY-MM), and the sources behind each. The
+		 * public's is a slice of the release; a provider's comes from the release too (scope.ts: the
+		 * country's last month with data is a fact about outside data); planners get the index's.
+		 */
+		extent(viewer: Viewer) {
+			if (scopeOf(viewer).isPublic) return release.extent();
+			return scopeOf(viewer).extent(sources);
 		},
 
 		/** One figure per municipality or department; the public's is a slice of the release. */

@@ -26,11 +26,11 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
  * and the audit entry are the same; each action parses the form with the schema the page checks
  * first, and answers a refusal at the field (`fail(400, { form, errors, values })`).
  */
-export const load: PageServerLoad = ({ locals, url }) => {
-	const user = requirePageRole(locals, url, 'admin', 'planner');
+export const load: PageServerLoad = async ({ locals, parent }) => {
+	// The group's layout checks the role first; the form actions below check it again.
+	await parent();
 	const dialogues = serverContext().services.dialogues;
 	return {
-		user: { email: user.email, role: user.role },
 		dialogues: dialogues.list(locals.viewer),
 		commitments: dialogues.commitments(locals.viewer),
 		booklets: dialogues.booklets(locals.viewer)

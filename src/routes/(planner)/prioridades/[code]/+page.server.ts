@@ -8,7 +8,6 @@ import {
 	rankIntervals,
 	underReportingFlags
 } from '$lib/domain/priority-index';
-import { requirePageRole } from '$lib/server/auth/guard';
 import { serverContext } from '$lib/server/context';
 import { mapPageData } from '$lib/server/map-page';
 import { optionalCall, pageCall } from '$lib/server/page-errors';
@@ -22,8 +21,9 @@ import type { PageServerLoad } from './$types';
  * so the brief can be shared and printed as it was seen): its rank and why, its trend, its
  * dialogues and commitments. Computed here with the same pure functions as the page.
  */
-export const load: PageServerLoad = ({ locals, url, params }) => {
-	requirePageRole(locals, url, 'admin', 'planner');
+export const load: PageServerLoad = async ({ locals, url, params, parent }) => {
+	// The group's layout checks the role (planners and admins) before anything is read.
+	await parent();
 	const categories = (url.searchParams.get('category') ?? 'homicide')
 		.split(',')
 		.filter((c): c is CategoryId => isCategoryId(c));
