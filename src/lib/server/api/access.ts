@@ -23,22 +23,15 @@
  *    `npx vitest run tests/api/access-matrix.spec.ts -u` and review the diff of
  *    docs/access-matrix.md.
  *
- * 3. `c.get('user')` is the signed-in SessionUser or null (anonymous public), loaded from the
- *    session cookie by `loadSession` for every request; `c.get('session')` is its session.
- *    Responses to a signed-in user are `Cache-Control: private, no-store`.
- *
- * 4. State-changing requests from another origin are refused (`refuseCrossOrigin`, 403 `csrf`).
- *    Tests that POST with `app.request` need no header (non-browser clients pass); a browser's
- *    Origin / Sec-Fetch-Site headers are checked.
- *
- * 5. Every refusal is audited (`auditRefusals`, audit-refusals.ts): 401 and 403 as `access.denied`, 413 as
- *    `request.too_large`, summarised per caller, address and route (auth/audit.ts) so that a flood
- *    writes one entry a minute, not one per request.
- *
- * 6. Handlers are thin: validate, call one service function with `viewerOf(c)`, answer. The services
- *    (src/lib/server/services) own SQL, transactions, jurisdiction, disclosure control
- *    (src/lib/domain/disclosure.ts) and the audit entry of every import, edit, deletion and export;
- *    their `ServiceError`s become HTTP statuses in one table (errors.ts, `SERVICE_STATUS`).
+ * 3. `c.get('user')` is the SessionUser or null (anonymous), loaded by `loadSession` for every
+ *    request; responses to a signed-in user are `Cache-Control: private, no-store`.
+ * 4. State-changing requests from another origin are refused (`refuseCrossOrigin`, 403 `csrf`);
+ *    non-browser clients (tests with `app.request`) need no header.
+ * 5. Every refusal is audited (audit-refusals.ts): 401/403 as `access.denied`, 413 as
+ *    `request.too_large`, summarised per caller, address and route (a flood: one entry a minute).
+ * 6. Handlers are thin: validate, call one service function with `viewerOf(c)`, answer. Services
+ *    own SQL, transactions, jurisdiction, disclosure and the audit entry; their `ServiceError`s
+ *    become HTTP statuses in one table (errors.ts, `SERVICE_STATUS`).
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
