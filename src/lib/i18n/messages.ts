@@ -249,7 +249,7 @@ const es = {
 	'issues.notPublic':
 		'Esta combinación de categorías no se publica: elija una categoría o todas las no sensibles juntas.',
 	'issues.releaseVersion': 'Publicación n.º {version}',
-	'issues.suppressed': 'Suprimido (1 a 10 casos)',
+	'issues.suppressed': 'Suprimido (1 a 10) o retenido (—)',
 	'issues.legend.count': 'Número',
 	'issues.legend.rate': 'por 100.000 habitantes',
 	'issues.legend.smoothed_rate': 'por 100.000 hab., suavizada (Bayes empírico)',
@@ -372,10 +372,11 @@ const es = {
 	'prevention.legend.outside': 'Sin diálogo (o no nombró el problema elegido)',
 	'prevention.legend.release': 'Publicación pública n.º {version}.',
 	'prevention.legend.rule':
-		'Las cifras de 1 a 10 se muestran como «{small}»; ninguna otra cifra se oculta para protegerlas: las demás llevan una perturbación de hasta ±{max}. Las categorías sensibles solo se publican por departamento y trimestre.',
+		'Las cifras de 1 a 10 se muestran como «{small}»; las demás llevan una perturbación de hasta ±{max}, y unas pocas se retienen («—») donde permitirían deducir una cifra pequeña. Las categorías sensibles solo se publican por departamento y trimestre.',
 	'prevention.legend.source':
 		'Fuente: diálogos comunitarios y cartillas; cifras oficiales de la publicación pública',
-	'prevention.legend.ruleShort': 'Cifras de 1 a 10: «{small}»; las demás, perturbadas hasta ±{max}.',
+	'prevention.legend.ruleShort':
+		'Cifras de 1 a 10: «{small}»; las demás, perturbadas hasta ±{max}; «—»: retenida.',
 	'dialogues.title': 'Diálogos y compromisos',
 	'coverage.title': 'Cobertura: mayor carga sin diálogo reciente',
 	'coverage.note':
@@ -800,7 +801,7 @@ const en: Messages = {
 	'issues.notPublic':
 		'This combination of categories is not published: choose one category, or all non-sensitive ones together.',
 	'issues.releaseVersion': 'Release no. {version}',
-	'issues.suppressed': 'Suppressed (1 to 10 cases)',
+	'issues.suppressed': 'Suppressed (1 to 10) or withheld (—)',
 	'issues.legend.count': 'Number',
 	'issues.legend.rate': 'per 100,000 inhabitants',
 	'issues.legend.smoothed_rate': 'per 100,000 inh., smoothed (empirical Bayes)',
@@ -923,10 +924,11 @@ const en: Messages = {
 	'prevention.legend.outside': 'No dialogue (or the chosen issue was not named)',
 	'prevention.legend.release': 'Public release no. {version}.',
 	'prevention.legend.rule':
-		'Figures from 1 to 10 are shown as "{small}"; no other figure is hidden to protect them: the others carry a perturbation of up to ±{max}. Sensitive categories are published only per department and quarter.',
+		'Figures from 1 to 10 are shown as "{small}"; the others carry a perturbation of up to ±{max}, and a few are withheld ("—") where they would let a small figure be worked out. Sensitive categories are published only per department and quarter.',
 	'prevention.legend.source':
 		'Source: community dialogues and booklets; official figures from the public release',
-	'prevention.legend.ruleShort': 'Figures from 1 to 10: "{small}"; the others perturbed by up to ±{max}.',
+	'prevention.legend.ruleShort':
+		'Figures from 1 to 10: "{small}"; the others perturbed by up to ±{max}; "—": withheld.',
 	'dialogues.title': 'Dialogues and commitments',
 	'coverage.title': 'Coverage: highest burden, no recent dialogue',
 	'coverage.note':

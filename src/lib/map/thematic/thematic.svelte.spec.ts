@@ -155,7 +155,7 @@ describe('the reported-issues layer', () => {
 		expect(legend.title).toBe('Homicidio, 2019');
 		expect(legend.unit).toEqual({ text: 'Número (víctimas)' });
 		expect(legend.classes).toHaveLength(3);
-		expect(legend.suppressed).toBe('Suprimido (1 a 10 casos)');
+		expect(legend.suppressed).toBe('Suprimido (1 a 10) o retenido (—)');
 		expect(legend.noData).toBe('Sin datos');
 		expect(legend.method).toBe('Clases por cuantiles');
 		expect(legend.notes).toEqual(['Total: 12.656 víctimas']);
