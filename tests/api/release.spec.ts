@@ -234,6 +234,12 @@ describe('public answers as slices of the release', () => {
 			cell('extortion', 'municipality', big, '2024')
 		);
 		expect(summary.categories.map((c: Json) => c.category)).not.toContain('sexual-violence');
+		// Without a period: the last whole year of the release (the fixture's data end in 2024-12),
+		// not the whole extent, which is no period of the public grid.
+		const unasked = await get(`/api/municipalities/${big}/summary`);
+		expect(unasked.status).toBe(200);
+		expect([unasked.body.from, unasked.body.to]).toEqual(['2024-01', '2024-12']);
+		expect(unasked.body.categories).toEqual(summary.categories);
 
 		const prevention = (await get(`/api/municipalities/${big}/prevention`)).body;
 		expect(prevention.release).toBe(release.version);

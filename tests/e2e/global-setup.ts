@@ -12,6 +12,8 @@ declare module 'vitest' {
 		planner: { email: string; password: string };
 		/** A security provider whose jurisdiction is Nariño (department 52). */
 		provider: { email: string; password: string };
+		/** An admin without a second factor yet (the account e2e enrols one). */
+		admin: { email: string; password: string };
 	}
 }
 
@@ -31,9 +33,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	const data = prepareDataDir();
 	const planner = { email: 'planner@e2e.test', password: 'a long e2e password 2026' };
 	const provider = { email: 'narino@e2e.test', password: 'another long e2e password' };
+	const admin = { email: 'admin@e2e.test', password: 'quartz lantern meadow 2026 e2e' };
 	try {
 		addUser(data, { ...planner, role: 'planner' });
 		addUser(data, { ...provider, role: 'provider', scope: '52' });
+		addUser(data, { ...admin, role: 'admin' });
 		const server = await startServer(data.env, { entry: snapshotApp(data) });
 		console.log(
 			`e2e: built app at ${server.baseURL}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`
@@ -41,6 +45,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		project.provide('baseURL', server.baseURL);
 		project.provide('planner', planner);
 		project.provide('provider', provider);
+		project.provide('admin', admin);
 		return async () => {
 			await server.stop();
 			fs.mkdirSync(OUTPUT_DIR, { recursive: true });

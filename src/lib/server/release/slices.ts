@@ -1,6 +1,6 @@
 import { CATEGORIES, type CategoryId } from '$lib/domain/categories';
 import { isSensitiveCategory, smallCellDisplay } from '$lib/domain/disclosure';
-import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
+import { lastWholeYear, monthIndex, monthLabel } from '$lib/domain/monthly-cube';
 import { NO_DATA, SMALL, WITHHELD } from '$lib/domain/release/blocks';
 import { periodIdOf } from '$lib/domain/release/grid';
 import { publishedRate, publishedSmoothedRates, type PublishedArea } from '$lib/domain/release/rates';
@@ -239,8 +239,11 @@ export function publicSummary(
 ) {
 	const extent = extentOf(release, Object.keys(release.facts.extents));
 	if (!extent) return { code, from: null, to: null, categories: [], release: release.version };
-	const from = query.from ?? monthLabel(extent.first);
-	const to = query.to ?? monthLabel(extent.last);
+	// Without a period, the last whole year with data: the whole extent is not a period of the
+	// public grid (and would be refused), a year is.
+	const year = lastWholeYear(monthLabel(extent.last));
+	const from = query.from ?? (query.to ? monthLabel(extent.first) : `${year}-01`);
+	const to = query.to ?? (query.from ? monthLabel(extent.last) : `${year}-12`);
 	publicGrain(monthIndex(from), monthIndex(to));
 	const periodId = periodIdOf(monthIndex(from), monthIndex(to))!;
 	const known = release.facts.municipalities.includes(code);
