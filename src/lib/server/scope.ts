@@ -9,6 +9,7 @@ import {
 	type JurisdictionFilter
 } from './auth/jurisdiction';
 import type { ReleaseService } from './release/service';
+import { publicExtent } from './release/slices';
 import type { StatsQuery, StatsService } from './stats/stats';
 import type { Viewer } from './viewer';
 
@@ -129,19 +130,8 @@ export class Scope {
 	 */
 	extent(sources: ScopeSources): Extent {
 		if (this.unrestricted) return sources.stats.extent();
-		const { extents, attributions } = sources.release.current().facts;
-		const known = Object.values(extents);
-		return {
-			from: known.length ? known.map((e) => e.from).sort()[0]! : null,
-			to: known.length
-				? known
-						.map((e) => e.to)
-						.sort()
-						.at(-1)!
-				: null,
-			categories: { ...extents },
-			attributions: { ...attributions }
-		};
+		const { release: _version, ...extent } = publicExtent(sources.release.current());
+		return extent;
 	}
 
 	/** Bound parameters for the SQL clause documented in auth/jurisdiction.ts. */

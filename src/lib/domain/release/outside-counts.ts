@@ -1,5 +1,5 @@
 import { NO_DATA, SMALL, WITHHELD } from './blocks';
-import { periodIdOf, type AreaLayout, type PeriodGrid } from './grid';
+import { parsePeriodId, periodIdOf, type AreaLayout, type PeriodGrid } from './grid';
 
 /**
  * What a provider may know of a municipality OUTSIDE its jurisdiction: only what the public
@@ -85,21 +85,23 @@ function publishedValueOf(block: PublishedBlock, row: number, id: string, smallV
 	if (block.table === 'hectares') return v;
 	if (v === SMALL) return smallValue;
 	if (v !== WITHHELD) return v;
-	const grain = grainOf(id);
-	const finer =
-		grain === 'year' && block.grid.has('quarter')
-			? [1, 2, 3, 4].map((q) => `${id}-Q${q}`)
-			: grain !== 'month' && block.grid.has('month')
-				? monthsOf(id)
-				: null;
+	const finer = finerPartsOf(id, block.grid);
 	if (!finer) return smallValue;
 	return finer.reduce((sum, part) => sum + publishedValueOf(block, row, part, smallValue), 0);
 }
 
-/** The months of a year (YYYY) or a quarter (YYYY-Qn), as period ids. */
-function monthsOf(id: string): string[] {
-	const year = id.slice(0, 4);
-	const first = id.length === 4 ? 1 : (Number(id.slice(6)) - 1) * 3 + 1;
-	const count = id.length === 4 ? 12 : 3;
-	return Array.from({ length: count }, (_, i) => `${year}-${String(first + i).padStart(2, '0')}`);
+/**
+ * A year's quarters (its months when the grid has no quarters) or a quarter's months, as period
+ * ids of the grid; null for a month or when the grid has no finer grain.
+ */
+function finerPartsOf(id: string, grid: PeriodGrid): string[] | null {
+	const period = parsePeriodId(id)!;
+	if (period.grain === 'month') return null;
+	const span = period.grain === 'year' && grid.has('quarter') ? 3 : 1;
+	if (span === 1 && !grid.has('month')) return null;
+	const first = period.year * 12 + (period.grain === 'quarter' ? period.part * 3 : 0);
+	const months = period.grain === 'year' ? 12 : 3;
+	return Array.from({ length: months / span }, (_, i) =>
+		periodIdOf(first + i * span, first + (i + 1) * span - 1)!
+	);
 }
