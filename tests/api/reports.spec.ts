@@ -306,8 +306,28 @@ describe('the statistics API', () => {
 			'/api/stats/municipalities?category=homicide&from=2020-01&to=2020-12&compare_from=2019-01&compare_to=2019-12',
 			cookie!
 		);
+		// The test mappings declare no coverage: homicides cover the months with data, 2019-01 to
+		// 2020-03. So 2020 is partial (January–March), and the change compares the same months.
+		expect(body.coverage).toMatchObject({
+			covered: { from: '2020-01', to: '2020-03' },
+			coveredMonths: 3,
+			months: 12,
+			partial: true,
+			note: {
+				es: 'Cubre enero–marzo de 2020 (3 de 12 meses)',
+				en: 'Covers January–March 2020 (3 of 12 months)'
+			}
+		});
+		expect(body.comparison).toEqual({
+			from: '2020-01',
+			to: '2020-03',
+			previousFrom: '2019-01',
+			previousTo: '2019-03'
+		});
+		const firstQuarter = rows.filter((r) => r.slice(0, 7) <= '2019-03');
 		const ipiales = body.values.find((v: Json) => v.code === '52356');
-		expect(ipiales.previous).toBe(victimsIn(rows, '52356'));
+		expect(ipiales.previous).toBe(victimsIn(firstQuarter, '52356'));
+		expect(ipiales.previous).toBeLessThan(victimsIn(rows, '52356'));
 		expect(ipiales.change).toBeCloseTo(((2 - ipiales.previous) / ipiales.previous) * 100, 6);
 	});
 

@@ -10,7 +10,8 @@ import {
 } from './auth/jurisdiction';
 import type { ReleaseService } from './release/service';
 import { publicExtent } from './release/slices';
-import type { StatsQuery, StatsService } from './stats/stats';
+import { releaseCoverage } from './release/coverage';
+import type { CoverageOf, StatsQuery, StatsService } from './stats/stats';
 import type { Viewer } from './viewer';
 
 /** What figures are computed from: the exact statistics index and the current public release. */
@@ -101,6 +102,17 @@ export class Scope {
 	}
 
 	/**
+	 * What the sources cover, for the windows and notes of a restricted figure: the exact index's
+	 * for unrestricted viewers (undefined), the public release's for the others, since a coverage
+	 * derived from the months with data anywhere in the country is a fact about outside data.
+	 */
+	coverageOf(sources: ScopeSources): CoverageOf | undefined {
+		if (this.unrestricted) return undefined;
+		const release = sources.release.current();
+		return (category) => releaseCoverage(release, category);
+	}
+
+	/**
 	 * Counts per municipality (null: no data) that a restricted figure may be computed from: exact
 	 * inside the scope, the public release's outside it, by the fixed rules of
 	 * domain/release/outside-counts.ts (suppressed cells count as the small range's midpoint;
@@ -109,7 +121,7 @@ export class Scope {
 	 */
 	countView(sources: ScopeSources, query: StatsQuery): ReadonlyMap<string, number | null> | undefined {
 		if (this.unrestricted) return undefined;
-		const exact = sources.stats.municipalities(query, 'count');
+		const exact = sources.stats.municipalities(query, 'count', 'global', undefined, this.coverageOf(sources));
 		const release = sources.release.current();
 		const blocks = query.categories.map((c) => release.blocks.get(c));
 		const small = (DISCLOSURE.smallCell.min + DISCLOSURE.smallCell.max) / 2;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SourceCoverage } from '../coverage';
 import { CategoryId } from '../categories';
 
 /**
@@ -112,7 +113,9 @@ export const Mapping = z
 		point: PointRule.optional(),
 		/** Extra fields kept with each report: output name → column. */
 		attributes: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), Column).default({}),
-		wide: WideRule.optional()
+		wide: WideRule.optional(),
+		/** What the source covers (months, precision, meaning of absence): domain/coverage.ts. */
+		coverage: SourceCoverage.optional()
 	})
 	.strict()
 	.superRefine((m, ctx) => {

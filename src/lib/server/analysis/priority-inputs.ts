@@ -68,9 +68,17 @@ export function priorityInputs(
 
 	// The trend and the lens add up reports of people and events; hectares cannot join them.
 	const counted = categories.filter((c) => categoryById(c).unit !== 'hectares');
-	const current = stats.municipalities({ categories: counted, from, to }, 'count');
+	// Like with like: the months both windows cover (a source ending in May is compared over
+	// January–May of both years, never five months against twelve).
+	const now = { categories: counted, from, to };
+	const earlier = { categories: counted, from: from - WINDOW_MONTHS, to: from - 1 };
+	const comparable = stats.comparableWindows(counted, now, earlier);
+	const current = stats.municipalities(
+		comparable ? { ...now, from: comparable.a.first, to: comparable.a.last } : now,
+		'count'
+	);
 	const before = stats.municipalities(
-		{ categories: counted, from: from - WINDOW_MONTHS, to: from - 1 },
+		comparable ? { ...earlier, from: comparable.b.first, to: comparable.b.last } : earlier,
 		'count'
 	);
 	const previous = new Map(before.map((b) => [b.code, b.count]));
@@ -80,7 +88,7 @@ export function priorityInputs(
 		values: aligned(
 			current.map((c) => ({
 				code: c.code,
-				value: c.count === null ? null : logRatio(c.count, previous.get(c.code) ?? 0)
+				value: c.count === null || !comparable ? null : logRatio(c.count, previous.get(c.code) ?? 0)
 			}))
 		)
 	});

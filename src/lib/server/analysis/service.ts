@@ -109,7 +109,13 @@ export function createAnalysisService({ db, stats, release }: ServiceDeps) {
 				from: monthIndex(from),
 				to: monthIndex(to)
 			});
-			const result = spatialStatistic(stats, kind, { ...p, categories: p.category, from, to }, view);
+			const result = spatialStatistic(
+				stats,
+				kind,
+				{ ...p, categories: p.category, from, to },
+				view,
+				scope.coverageOf(sources)
+			);
 			result.values = scope.keep(result.values, (v) => v.code);
 			return result;
 		},

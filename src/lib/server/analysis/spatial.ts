@@ -10,7 +10,8 @@ import {
 	rowStandardisedWeights
 } from '$lib/domain/spatial-autocorrelation';
 import type { SpatialResult, SpatialValue } from '$lib/schemas/analysis';
-import type { StatsService } from '../stats/stats';
+import { assertSummable } from '../reports/rules';
+import type { CoverageOf, StatsService } from '../stats/stats';
 
 /**
  * Local Moran's I and Getis-Ord Gi* on municipal rates with queen-contiguity weights
@@ -38,13 +39,16 @@ export type SpatialQuery = {
 export function spatialInput(
 	stats: StatsService,
 	q: Pick<SpatialQuery, 'categories' | 'from' | 'to' | 'measure'>,
-	given?: ReadonlyMap<string, number | null>
+	given?: ReadonlyMap<string, number | null>,
+	coverageOf?: CoverageOf
 ) {
+	assertSummable(q.categories, q.measure);
 	const all = stats.municipalities(
 		{ categories: q.categories, from: monthIndex(q.from), to: monthIndex(q.to) },
 		q.measure,
 		'global',
-		given
+		given,
+		coverageOf
 	);
 	const withValue = all.filter(
 		(a): a is typeof a & { value: number } => a.value !== null && Number.isFinite(a.value)
@@ -64,9 +68,10 @@ export function spatialStatistic(
 	stats: StatsService,
 	kind: SpatialResult['statistic'],
 	q: SpatialQuery,
-	given?: ReadonlyMap<string, number | null>
+	given?: ReadonlyMap<string, number | null>,
+	coverageOf?: CoverageOf
 ): SpatialResult {
-	const input = spatialInput(stats, q, given);
+	const input = spatialInput(stats, q, given, coverageOf);
 	const options = { permutations: q.permutations, seed: q.seed };
 	const byCode = new Map<string, Omit<SpatialValue, 'code'>>();
 	if (input.codes.length >= 3) {

@@ -252,8 +252,8 @@ function mergeStaging(
 				db
 					.prepare(
 						`INSERT INTO import_batches (source, mapping_id, file_name, file_sha256, attribution, rows_read,
-							rows_inserted, rows_duplicate, rows_rejected, rows_point_outside, imported_at, imported_by)
-						 VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)`
+							rows_inserted, rows_duplicate, rows_rejected, rows_point_outside, imported_at, imported_by, coverage)
+						 VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?)`
 					)
 					.run(
 						input.mapping.source,
@@ -264,7 +264,8 @@ function mergeStaging(
 						input.rowsRead,
 						input.rowsRejected,
 						input.rowsPointOutside,
-						input.userId
+						input.userId,
+						input.mapping.coverage ? JSON.stringify(input.mapping.coverage) : null
 					).lastInsertRowid
 			);
 			const staged = (db.prepare('SELECT count(*) AS n FROM staging.drafts').get() as { n: number }).n;

@@ -11,11 +11,13 @@ import {
 	type PeriodGrain
 } from '$lib/domain/release/grid';
 import { createPTable } from '$lib/domain/release/ptable';
-import { monthLabel } from '$lib/domain/monthly-cube';
+import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
 import { DISCLOSURE, type DisclosureConfig } from '../../config/disclosure';
 import type { DB } from '../db/connection';
 import { statement } from '../db/statements';
+import { categoryCoverages } from '../reports/coverage';
 import { readBaseCells, type CategoryCells, type FreshBatch } from './base';
+import { storedCoverages } from './coverage';
 import { preventionFacts } from './prevention';
 import { publicSurveys } from './surveys';
 import type { Block, ReleaseFacts, ReleaseTableId } from './types';
@@ -126,6 +128,7 @@ export function* buildRelease(read: DB, options: BuildOptions): Generator<void, 
 	}[]) {
 		const m = position.get(r.code);
 		if (m === undefined) continue;
+		// Missing from a year's table: the census; DANE's 0 (before it existed) makes it absent then.
 		(populationByYear[r.year] ??= [...census])[m] = r.population;
 	}
 	const attributions: Record<string, string[]> = {};
@@ -207,12 +210,18 @@ export function* buildRelease(read: DB, options: BuildOptions): Generator<void, 
 		attributions,
 		options.today ?? new Date().toISOString().slice(0, 10)
 	);
+	const coverage = storedCoverages(
+		categoryCoverages(read, (c) =>
+			extents[c] ? { first: monthIndex(extents[c].from), last: monthIndex(extents[c].to) } : null
+		)
+	);
 	const facts: ReleaseFacts = {
 		municipalities,
 		neighbours,
 		census,
 		populationByYear,
 		extents,
+		coverage,
 		attributions,
 		blocks: [...blocks.values()].map((b) => ({
 			category: b.category,

@@ -2,7 +2,10 @@ import { CATEGORIES, type CategoryId } from '$lib/domain/categories';
 import { isSensitiveCategory, smallCellDisplay } from '$lib/domain/disclosure';
 import { lastWholeYear, monthIndex, monthLabel } from '$lib/domain/monthly-cube';
 import { NO_DATA, SMALL, WITHHELD } from '$lib/domain/release/blocks';
-import { periodIdOf } from '$lib/domain/release/grid';
+import { parsePeriodId, periodIdOf } from '$lib/domain/release/grid';
+import { describeRange, effectiveWindow, type MonthRange } from '$lib/domain/coverage';
+import { exposure } from '$lib/domain/denominators';
+import { figureNotes } from '$lib/domain/figure-notes';
 import { publishedRate, publishedSmoothedRates, type PublishedArea } from '$lib/domain/release/rates';
 import { DISCLOSURE, type DisclosureConfig } from '../../config/disclosure';
 import type { StatsParams, SummaryQuery, TimeseriesQuery } from '../../schemas/reports';
@@ -11,8 +14,9 @@ import { notFound, ServiceError } from '../errors';
 import { withComparison, type PublishedValue } from '../reports/public-figures';
 import { assertSummable, publicGrain, unitOf } from '../reports/rules';
 import { GROUP_MEMBERS } from './build';
+import { releaseCoverage, releasePopulation } from './coverage';
 import { estimatesOf, seriesOf } from './surveys';
-import type { Block, Release } from './types';
+import type { Release } from './types';
 
 /**
  * Every public answer as a slice of one release: the figures per municipality or department,
@@ -61,23 +65,52 @@ type CellRead =
 /** What the public sees for a value the guard withheld (domain/release/guard.ts). */
 export const WITHHELD_DISPLAY = '—';
 
+/** The first and last month (indices) of a grid period id ("2019", "2019-Q2", "2019-04"). */
+function monthsOfPeriod(id: string): { from: number; to: number } {
+	const p = parsePeriodId(id);
+	if (!p) throw new ServiceError('invalid_request', `${id} is no period of the public grid`);
+	const width = p.grain === 'year' ? 12 : p.grain === 'quarter' ? 3 : 1;
+	const from = p.year * 12 + p.part * width;
+	return { from, to: from + width - 1 };
+}
+
+/** The months of a grid period the category's sources cover in an area (its department's, if own). */
+function windowOf(
+	release: Release,
+	category: string,
+	level: 'municipality' | 'department' | 'nation',
+	code: string,
+	from: number,
+	to: number
+): MonthRange | null {
+	const coverage = releaseCoverage(release, category);
+	if (!coverage) return null;
+	return effectiveWindow([coverage], from, to, level === 'nation' ? undefined : code.slice(0, 2));
+}
+
 /**
- * One cell of a block; a period outside the block's years had no reports (0 where the area is
- * covered). A missing block (no reports at all) is no data.
+ * One cell of a block. A period its sources do not cover is no data; inside it, a period outside
+ * the block's years had no reports (0 where the area is listed), and an area a registry never
+ * lists had none (0: its coverage says absence is zero). A missing block (no reports) is no data.
  */
 function cellOf(
-	block: Block | undefined,
+	release: Release,
+	category: string,
 	level: 'municipality' | 'department' | 'nation',
 	code: string,
 	periodId: string
 ): CellRead {
+	const block = release.blocks.get(category);
 	if (!block) return { kind: 'none' };
+	const { from, to } = monthsOfPeriod(periodId);
+	if (!windowOf(release, category, level, code, from, to)) return { kind: 'none' };
+	const zero = releaseCoverage(release, category)?.absence === 'zero';
 	const area = block.areas.indexOf(level, code);
-	if (area < 0) return { kind: 'none' };
+	if (area < 0) return zero ? { kind: 'value', value: 0 } : { kind: 'none' };
 	const row = area * block.grid.size;
 	const covered =
 		block.table === 'hectares' ? !Number.isNaN(block.values[row]!) : block.values[row] !== NO_DATA;
-	if (!covered) return { kind: 'none' };
+	if (!covered) return zero ? { kind: 'value', value: 0 } : { kind: 'none' };
 	const period = block.grid.indexOf(periodId);
 	if (period < 0) return { kind: 'value', value: 0 };
 	const v = block.values[row + period]!;
@@ -86,9 +119,60 @@ function cellOf(
 	return { kind: 'value', value: v };
 }
 
-/** Mean population over the period's year (a grid cell lies in one year); the 2018 census otherwise. */
-function populationsOf(release: Release, year: number): number[] {
-	return release.facts.populationByYear[year] ?? release.facts.census;
+/**
+ * Person-years and mean population of every area over the covered months of a grid period
+ * (domain/denominators.ts: rates per 100,000 per year, years a municipality did not exist left out).
+ */
+function exposuresOf(
+	release: Release,
+	category: string,
+	level: 'municipality' | 'department',
+	from: number,
+	to: number
+): { code: string; personYears: number; population: number }[] {
+	const population = releasePopulation(release);
+	const municipalities = release.facts.municipalities.map((code, m) => {
+		const window = windowOf(release, category, 'municipality', code, from, to);
+		const e = window ? exposure(population, m, window) : { personYears: 0, meanPopulation: 0 };
+		return { code, personYears: e.personYears, population: e.meanPopulation };
+	});
+	if (level === 'municipality') return municipalities;
+	const byDepartment = new Map<string, { code: string; personYears: number; population: number }>();
+	for (const m of municipalities) {
+		const d = m.code.slice(0, 2);
+		const entry = byDepartment.get(d) ?? { code: d, personYears: 0, population: 0 };
+		entry.personYears += m.personYears;
+		entry.population += m.population;
+		byDepartment.set(d, entry);
+	}
+	return [...byDepartment.values()].sort((a, b) => a.code.localeCompare(b.code));
+}
+
+/** A public period must hold whole years of a category counted by year (never its January). */
+function assertPrecision(release: Release, category: string, grain: 'month' | 'quarter' | 'year') {
+	if (grain !== 'year' && releaseCoverage(release, category)?.precision === 'year') {
+		throw new ServiceError(
+			'invalid_request',
+			`${category} is counted by year: ask for a whole year (e.g. from=2022-01&to=2022-12)`
+		);
+	}
+}
+
+/** The notes of a public figure: what its category covers in the period, and its denominators. */
+function notesOf(
+	release: Release,
+	category: string,
+	categories: readonly string[],
+	from: number,
+	to: number
+) {
+	const members = category === DISCLOSURE.nonSensitiveGroup ? [category] : categories;
+	return figureNotes(
+		members.map((c) => [c, releaseCoverage(release, c)] as const),
+		releasePopulation(release),
+		from,
+		to
+	);
 }
 
 export function publicAreaFigures(
@@ -118,21 +202,18 @@ export function publicAreaFigures(
 		}
 	}
 	const category = publicCategoryOf(params.category, config);
+	for (const q of [query, compare]) if (q) assertPrecision(release, category, q.grain);
 	const unit = unitOf(params.category);
-	const block = release.blocks.get(category);
-	const compute = (periodId: string, year: number) => {
-		const pops = populationsOf(release, year);
-		const municipalities = release.facts.municipalities;
-		const areas =
-			level === 'municipality'
-				? municipalities.map((code, m) => ({ code, population: pops[m]! }))
-				: departmentPopulations(municipalities, pops);
-		const published: (PublishedArea & { code: string; cell: CellRead })[] = areas.map((a) => {
-			const cell = cellOf(block, level, a.code, periodId);
+	const compute = (periodId: string, from: number, to: number) => {
+		const areas = exposuresOf(release, category, level, from, to);
+		// `population` of a published area is its exposure in person-years: rates are per year.
+		const published: (PublishedArea & { code: string; cell: CellRead; mean: number })[] = areas.map((a) => {
+			const cell = cellOf(release, category, level, a.code, periodId);
 			return {
 				code: a.code,
 				cell,
-				population: a.population,
+				population: a.personYears,
+				mean: a.population,
 				count: cell.kind === 'value' ? cell.value : null,
 				small: cell.kind === 'small'
 			};
@@ -147,7 +228,7 @@ export function publicAreaFigures(
 					)
 				: null;
 		const values: PublishedValue[] = published.map((a, i) => {
-			const base = { code: a.code, population: Math.round(a.population) };
+			const base = { code: a.code, population: Math.round(a.mean) };
 			if (a.cell.kind === 'small')
 				return { ...base, value: null, count: null, suppressed: smallCellDisplay(config) };
 			if (a.cell.kind === 'withheld')
@@ -156,7 +237,7 @@ export function publicAreaFigures(
 			const value = measure === 'count' ? a.count : measure === 'rate' ? publishedRate(a) : smoothed![i]!;
 			return { ...base, value, count: a.count };
 		});
-		const nation = cellOf(block, 'nation', 'CO', periodId);
+		const nation = cellOf(release, category, 'nation', 'CO', periodId);
 		return {
 			values,
 			total: nation.kind === 'value' ? nation.value : nation.kind === 'none' ? 0 : null,
@@ -168,9 +249,9 @@ export function publicAreaFigures(
 						: undefined
 		};
 	};
-	const result = compute(query.id, Math.floor(query.from / 12));
+	const result = compute(query.id, query.from, query.to);
 	const values = compare
-		? withComparison(result.values, compute(compare.id, Math.floor(compare.from / 12)).values)
+		? withComparison(result.values, compute(compare.id, compare.from, compare.to).values)
 		: result.values;
 	return {
 		measure,
@@ -184,19 +265,9 @@ export function publicAreaFigures(
 		total: result.total,
 		...(result.totalSuppressed ? { totalSuppressed: result.totalSuppressed } : {}),
 		values,
+		...notesOf(release, category, params.category, query.from, query.to),
 		release: release.version
 	};
-}
-
-function departmentPopulations(municipalities: readonly string[], pops: readonly number[]) {
-	const byDepartment = new Map<string, number>();
-	municipalities.forEach((code, m) => {
-		const d = code.slice(0, 2);
-		byDepartment.set(d, (byDepartment.get(d) ?? 0) + pops[m]!);
-	});
-	return [...byDepartment]
-		.sort(([a], [b]) => a.localeCompare(b))
-		.map(([code, population]) => ({ code, population }));
 }
 
 export function publicTimeseries(
@@ -213,22 +284,39 @@ export function publicTimeseries(
 	assertSummable(category, 'count');
 	const unit = unitOf(category);
 	const id = publicCategoryOf(category, config);
-	const block = release.blocks.get(id);
 	const extent = extentOf(release, id === config.nonSensitiveGroup ? GROUP_MEMBERS : category);
 	const known = release.facts.municipalities.includes(code);
+	// A category counted by year has a yearly series (its figure is never its January's).
+	const grain = releaseCoverage(release, id)?.precision === 'year' ? 'year' : 'month';
 	const series: { month: string; count: number | null; suppressed?: string }[] = [];
+	let a = 0;
+	let b = -1;
 	if (known && extent) {
-		const a = from ? monthIndex(from) : extent.first;
-		const b = to ? monthIndex(to) : extent.last;
-		for (let t = a; t <= b; t++) {
-			const month = monthLabel(t);
-			const cell = cellOf(block, 'municipality', code, month);
+		a = from ? monthIndex(from) : extent.first;
+		b = to ? monthIndex(to) : extent.last;
+		const periods: { label: string; id: string }[] = [];
+		if (grain === 'year')
+			for (let y = Math.ceil(a / 12); y * 12 + 11 <= (to ? b : Math.floor(b / 12) * 12 + 11); y++)
+				periods.push({ label: String(y), id: String(y) });
+		else for (let t = a; t <= b; t++) periods.push({ label: monthLabel(t), id: monthLabel(t) });
+		for (const p of periods) {
+			const cell = cellOf(release, id, 'municipality', code, p.id);
+			const month = p.label;
 			if (cell.kind === 'small') series.push({ month, count: null, suppressed: smallCellDisplay(config) });
 			else if (cell.kind === 'withheld') series.push({ month, count: null, suppressed: WITHHELD_DISPLAY });
-			else series.push({ month, count: cell.kind === 'value' ? cell.value : 0 });
+			else series.push({ month, count: cell.kind === 'value' ? cell.value : null });
 		}
 	}
-	return { code, categories: category, unit, series, release: release.version };
+	const notes = b >= a ? notesOf(release, id, category, a, b) : null;
+	return {
+		code,
+		categories: category,
+		unit,
+		grain,
+		series,
+		...(notes ? { coverage: notes.coverage } : {}),
+		release: release.version
+	};
 }
 
 export function publicSummary(
@@ -249,13 +337,32 @@ export function publicSummary(
 	const known = release.facts.municipalities.includes(code);
 	const categories = known
 		? CATEGORIES.filter((c) => release.facts.extents[c.id] && !isSensitiveCategory(c.id, config)).map((c) => {
-				const cell = cellOf(release.blocks.get(c.id), 'municipality', code, periodId);
+				const cell =
+					releaseCoverage(release, c.id)?.precision === 'year' && periodId.length !== 4
+						? ({ kind: 'none' } as const)
+						: cellOf(release, c.id, 'municipality', code, periodId);
 				const attributions = release.facts.attributions[c.id] ?? [];
+				const { from: a, to: b } = monthsOfPeriod(periodId);
+				const window = windowOf(release, c.id, 'municipality', code, a, b);
+				const partial = !window || window.first !== a || window.last !== b;
+				const coverage = partial
+					? {
+							covered: window ? { from: monthLabel(window.first), to: monthLabel(window.last) } : null,
+							coverageNote: window
+								? { es: describeRange(window, 'es'), en: describeRange(window, 'en') }
+								: null
+						}
+					: {};
 				if (cell.kind === 'small' || cell.kind === 'withheld') {
 					const suppressed = cell.kind === 'small' ? smallCellDisplay(config) : WITHHELD_DISPLAY;
-					return { category: c.id, count: null, attributions, suppressed };
+					return { category: c.id, count: null, attributions, suppressed, ...coverage };
 				}
-				return { category: c.id, count: cell.kind === 'value' ? cell.value : null, attributions };
+				return {
+					category: c.id,
+					count: cell.kind === 'value' ? cell.value : null,
+					attributions,
+					...coverage
+				};
 			})
 		: [];
 	return { code, from, to, categories, release: release.version };

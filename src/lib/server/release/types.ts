@@ -91,6 +91,14 @@ export type PreventionFacts = {
 	commitments: { total: number; shareDone: number | null };
 };
 
+export type StoredCoverage = {
+	first: number;
+	last: number;
+	precision: 'day' | 'month' | 'year';
+	absence: 'zero' | 'unknown';
+	departments: Record<string, { first: number; last: number }>;
+};
+
 /** Everything but the cells, as stored in `releases.facts`. */
 export type ReleaseFacts = {
 	municipalities: string[];
@@ -101,6 +109,11 @@ export type ReleaseFacts = {
 	populationByYear: Record<string, number[]>;
 	/** Months with data per category (YYYY-MM), and the sources behind each. */
 	extents: Record<string, { from: string; to: string }>;
+	/**
+	 * What each category's sources cover (domain/coverage.ts), as month indices. Absent in a
+	 * release stored before coverage was kept: its categories then cover their months with data.
+	 */
+	coverage?: Record<string, StoredCoverage>;
 	attributions: Record<string, string[]>;
 	/** Each block's category, table and grid (first year, years, grains) and area levels. */
 	blocks: {

@@ -46,7 +46,10 @@ export function assertSummable(categories: readonly CategoryId[], measure: strin
 		);
 	}
 	if (measure !== 'count' && units.has('hectares')) {
-		throw new ServiceError('no_rate', 'Rates per inhabitant do not apply to hectares; use measure=count');
+		throw new ServiceError(
+			'no_rate',
+			'Hectares (coca, mining) are measured against area, not inhabitants: a rate per 100,000 inhabitants, its smoothing and the spatial statistics on it are refused; use measure=count (hectares), or relate them to area (share of the municipality, hectares per km²)'
+		);
 	}
 }
 

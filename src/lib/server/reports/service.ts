@@ -39,15 +39,35 @@ export function createReportService({ db, stats, release }: ServiceDeps) {
 		const unit = unitOf(params.category);
 		// A provider's smoothed rates borrow from its view of the country (scope.ts), never from exact
 		// outside counts; a department figure it gets is a sum of its own municipalities.
+		const coverageOf = scope.coverageOf(sources);
 		const compute = (q: StatsQuery) =>
 			exactTable(
 				level === 'municipality'
-					? stats.municipalities(q, measure, params.smoothing, scope.countView(sources, q))
-					: stats.departments(q, measure as 'count' | 'rate')
+					? stats.municipalities(q, measure, params.smoothing, scope.countView(sources, q), coverageOf)
+					: stats.departments(q, measure as 'count' | 'rate', coverageOf)
 			);
 		const result = compute(query);
 		let values = result.values;
-		if (compare) values = withComparison(values, compute(compare).values);
+		let comparison: { from: string; to: string; previousFrom: string; previousTo: string } | undefined;
+		if (compare) {
+			// Like with like: the same covered months of both periods (January–May against
+			// January–May); periods of different lengths compare their rates per year.
+			const aligned = stats.comparableWindows(params.category, query, compare, coverageOf);
+			const a = aligned ? { ...query, from: aligned.a.first, to: aligned.a.last } : query;
+			const b = aligned ? { ...compare, from: aligned.b.first, to: aligned.b.last } : compare;
+			const changes = new Map(withComparison(compute(a).values, compute(b).values).map((v) => [v.code, v]));
+			values = values.map((v) => ({
+				...v,
+				previous: changes.get(v.code)?.previous ?? null,
+				change: changes.get(v.code)?.change ?? null
+			}));
+			comparison = {
+				from: monthLabel(a.from),
+				to: monthLabel(a.to),
+				previousFrom: monthLabel(b.from),
+				previousTo: monthLabel(b.to)
+			};
+		}
 		// A provider keeps the areas of its jurisdiction and its total covers those only.
 		const visible =
 			level === 'municipality'
@@ -67,7 +87,9 @@ export function createReportService({ db, stats, release }: ServiceDeps) {
 			...(result.totalSuppressed && !scope.isJurisdictional
 				? { totalSuppressed: result.totalSuppressed }
 				: {}),
-			values: visible
+			values: visible,
+			...stats.notes(params.category, query.from, query.to, coverageOf),
+			...(comparison ? { comparison } : {})
 		};
 	}
 
@@ -105,11 +127,28 @@ export function createReportService({ db, stats, release }: ServiceDeps) {
 			const known = scope.unrestricted ? null : periodOrNull(scope.extent(sources), category);
 			const a = from ? monthIndex(from) : known?.from;
 			const b = to ? monthIndex(to) : known?.to;
-			const series: { month: string; count: number | null; suppressed?: string }[] =
+			const { grain, points } =
 				scope.unrestricted || (a !== undefined && b !== undefined)
-					? stats.timeseries(code, category, a, b)
-					: [];
-			return { code, categories: category, unit, series };
+					? stats.timeseries(code, category, a, b, scope.coverageOf(sources))
+					: { grain: 'month' as const, points: [] };
+			const series: { month: string; count: number | null; suppressed?: string }[] = points;
+			const notes =
+				series.length > 0
+					? stats.notes(
+							category,
+							monthIndex(grain === 'year' ? `${series[0]!.month}-01` : series[0]!.month),
+							monthIndex(grain === 'year' ? `${series.at(-1)!.month}-12` : series.at(-1)!.month),
+							scope.coverageOf(sources)
+						)
+					: null;
+			return {
+				code,
+				categories: category,
+				unit,
+				grain,
+				series,
+				...(notes ? { coverage: notes.coverage } : {})
+			};
 		},
 
 		/** One municipality's totals per category over a period (default: all months with data). */
@@ -127,7 +166,9 @@ export function createReportService({ db, stats, release }: ServiceDeps) {
 				count: number | null;
 				attributions: string[];
 				suppressed?: string;
-			}[] = stats.summary(code, monthIndex(from), monthIndex(to));
+				covered?: { from: string; to: string } | null;
+				coverageNote?: { es: string; en: string } | null;
+			}[] = stats.summary(code, monthIndex(from), monthIndex(to), scope.coverageOf(sources));
 			// A provider learns which categories exist, and their sources, from the release or from
 			// its own municipality's data, not from the rest of the country.
 			if (!scope.unrestricted) {

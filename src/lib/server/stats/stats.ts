@@ -1,8 +1,21 @@
 import type { CategoryId } from '$lib/domain/categories';
 import { MonthlyCube, monthLabel } from '$lib/domain/monthly-cube';
-import { crudeRate, globalEmpiricalBayes, localEmpiricalBayes } from '$lib/domain/rates';
+import {
+	alignedWindows,
+	describeRange,
+	departmentsWithOwnCoverage,
+	effectiveWindow,
+	periodCoverage,
+	type CategoryCoverage,
+	type MonthRange
+} from '$lib/domain/coverage';
+import { exposure, ratePerYear, type PopulationTable } from '$lib/domain/denominators';
+import { globalEmpiricalBayes, localEmpiricalBayes } from '$lib/domain/rates';
+import { figureNotes } from '$lib/domain/figure-notes';
+import type { FigureNotes } from '$lib/schemas/coverage';
 import type { DB } from '../db/connection';
 import { statement } from '../db/statements';
+import { categoryCoverages } from '../reports/coverage';
 import { reportsVersion } from '../reports/version';
 
 /**
@@ -10,6 +23,11 @@ import { reportsVersion } from '../reports/version';
  * MonthlyCube (running totals) and rebuilt whenever the reports version changes (an import or a
  * deletion, from this process or from the command line), so any query is a few thousand
  * subtractions instead of a scan of millions of reports.
+ *
+ * Every figure is computed over the months its categories' sources cover (domain/coverage.ts):
+ * a municipality a registry never lists has 0, one a compilation never lists has no data; rates are
+ * per 100,000 inhabitants per year of the covered months (domain/denominators.ts); `notes()` says
+ * what a figure covers so the answer can say it.
  */
 
 export type Measure = 'count' | 'rate' | 'smoothed_rate';
@@ -27,6 +45,7 @@ export type AreaValue = {
 	/** null: no data for this area (it never appears in these categories' sources). */
 	value: number | null;
 	count: number | null;
+	/** Mean population over the covered months the municipality existed. */
 	population: number;
 };
 
@@ -38,14 +57,22 @@ type Snapshot = {
 	cube: MonthlyCube;
 	/** Per category, which municipalities appear in its sources at all. */
 	covered: Map<string, Uint8Array>;
-	populationByYear: Map<number, Float64Array>;
-	census: Float64Array;
+	/** Per category, what its sources cover (months, precision, meaning of absence). */
+	coverage: Map<string, CategoryCoverage>;
+	population: PopulationTable;
 	neighbours: number[][];
 	attributions: Map<string, string[]>;
 	builtInMs: number;
 };
 
 export type StatsService = ReturnType<typeof createStatsService>;
+
+/**
+ * Where a figure's coverage comes from: the index's own (the exact data) by default; a provider's
+ * figures take the public release's (Scope.coverageOf), since the months with data anywhere in
+ * the country are a fact about outside data too.
+ */
+export type CoverageOf = (category: string) => CategoryCoverage | undefined;
 
 export function createStatsService(db: DB) {
 	let snapshot: Snapshot | null = null;
@@ -56,27 +83,95 @@ export function createStatsService(db: DB) {
 		return snapshot;
 	}
 
-	/** Mean population over the years of the period; years without an estimate use the 2018 census. */
-	function populations(s: Snapshot, from: number, to: number): Float64Array {
-		const out = new Float64Array(s.codes.length);
-		const firstYear = Math.floor(from / 12);
-		const lastYear = Math.floor(to / 12);
-		for (let year = firstYear; year <= lastYear; year++) {
-			const row = s.populationByYear.get(year) ?? s.census;
-			for (let m = 0; m < out.length; m++) out[m]! += row[m]!;
-		}
-		const years = lastYear - firstYear + 1;
-		for (let m = 0; m < out.length; m++) out[m]! /= years;
+	function coveragesOf(
+		s: Snapshot,
+		categories: readonly string[],
+		coverageOf?: CoverageOf
+	): CategoryCoverage[] {
+		return categories
+			.map((c) => (coverageOf ?? ((id) => s.coverage.get(id)))(c))
+			.filter((c) => c !== undefined);
+	}
+
+	/**
+	 * The covered window of every municipality (its department's, where a source's months differ
+	 * there), or null everywhere when a category has no source at all.
+	 */
+	function windowsOf(
+		s: Snapshot,
+		categories: readonly string[],
+		from: number,
+		to: number,
+		coverageOf?: CoverageOf
+	): (MonthRange | null)[] {
+		const coverages = coveragesOf(s, categories, coverageOf);
+		if (coverages.length < categories.length) return s.codes.map(() => null);
+		const national = effectiveWindow(coverages, from, to);
+		const own = new Map(
+			departmentsWithOwnCoverage(coverages).map((d) => [d, effectiveWindow(coverages, from, to, d)])
+		);
+		return s.codes.map((_, m) => (own.has(s.departmentOf[m]!) ? own.get(s.departmentOf[m]!)! : national));
+	}
+
+	/** Counts over each municipality's window: one pass of the cube when they share it. */
+	function countsOver(s: Snapshot, categories: readonly string[], windows: readonly (MonthRange | null)[]) {
+		const first = windows.find((w) => w !== null) ?? null;
+		const out = first ? s.cube.sum(categories, first.first, first.last) : new Float64Array(s.codes.length);
+		windows.forEach((w, m) => {
+			if (w === null) out[m] = 0;
+			else if (w !== first) out[m] = s.cube.sumOne(categories, m, w.first, w.last);
+		});
 		return out;
 	}
 
-	function coverage(s: Snapshot, categories: readonly string[]): Uint8Array {
+	/**
+	 * Which municipalities have a figure: inside the covered window, and listed by a source of the
+	 * categories or absent from a registry whose absence means zero.
+	 */
+	function coveredOf(
+		s: Snapshot,
+		categories: readonly string[],
+		windows: readonly (MonthRange | null)[],
+		coverageOf?: CoverageOf
+	) {
 		const out = new Uint8Array(s.codes.length);
 		for (const c of categories) {
-			const covered = s.covered.get(c);
-			if (covered) for (let m = 0; m < out.length; m++) out[m]! |= covered[m]!;
+			const zero = (coverageOf ?? ((id) => s.coverage.get(id)))(c)?.absence === 'zero';
+			const listed = s.covered.get(c);
+			for (let m = 0; m < out.length; m++) if (zero || listed?.[m]) out[m] = 1;
 		}
+		windows.forEach((w, m) => {
+			if (w === null) out[m] = 0;
+		});
 		return out;
+	}
+
+	function exposuresOf(s: Snapshot, windows: readonly (MonthRange | null)[]) {
+		const personYears = new Float64Array(s.codes.length);
+		const mean = new Float64Array(s.codes.length);
+		windows.forEach((w, m) => {
+			if (!w) return;
+			const e = exposure(s.population, m, w);
+			personYears[m] = e.personYears;
+			mean[m] = e.meanPopulation;
+		});
+		return { personYears, mean };
+	}
+
+	/** What a figure over these categories and months covers, in data and in words. */
+	function notesOf(
+		s: Snapshot,
+		categories: readonly string[],
+		from: number,
+		to: number,
+		coverageOf?: CoverageOf
+	): FigureNotes {
+		return figureNotes(
+			categories.map((c) => [c, (coverageOf ?? ((id) => s.coverage.get(id)))(c)] as const),
+			s.population,
+			from,
+			to
+		);
 	}
 
 	return {
@@ -97,33 +192,53 @@ export function createStatsService(db: DB) {
 			};
 		},
 
+		/** What a figure over these categories and months covers: months, gaps, denominators. */
+		notes(categories: readonly string[], from: number, to: number, coverageOf?: CoverageOf): FigureNotes {
+			return notesOf(current(), categories, from, to, coverageOf);
+		},
+
 		/**
-		 * One value per municipality. `given` replaces the exact counts (null or absent: no data),
-		 * so that the measures, smoothing included, are computed from them alone: a provider's view
-		 * of the country (Scope.countView, src/lib/server/scope.ts).
+		 * The windows a comparison of two periods uses: the same covered months of both (January–May
+		 * 2025 against January–May 2024), or null when the periods differ in length (then each is
+		 * compared per year of its own covered months) or share no covered month.
+		 */
+		comparableWindows(categories: readonly string[], a: StatsQuery, b: StatsQuery, coverageOf?: CoverageOf) {
+			const s = current();
+			const coverages = coveragesOf(s, categories, coverageOf);
+			if (coverages.length < categories.length) return null;
+			return alignedWindows(periodCoverage(coverages, a.from, a.to), periodCoverage(coverages, b.from, b.to));
+		},
+
+		/**
+		 * One value per municipality over the months the categories cover. `given` replaces the
+		 * exact counts (null or absent: no data), so that the measures, smoothing included, are
+		 * computed from them alone: a provider's view of the country (Scope.countView,
+		 * src/lib/server/scope.ts).
 		 */
 		municipalities(
 			query: StatsQuery,
 			measure: Measure,
 			smoothing: Smoothing = 'global',
-			given?: ReadonlyMap<string, number | null>
+			given?: ReadonlyMap<string, number | null>,
+			coverageOf?: CoverageOf
 		): AreaValue[] {
 			const s = current();
+			const windows = windowsOf(s, query.categories, query.from, query.to, coverageOf);
 			const counts = given
 				? Float64Array.from(s.codes, (code) => given.get(code) ?? 0)
-				: s.cube.sum(query.categories, query.from, query.to);
-			const pops = populations(s, query.from, query.to);
+				: countsOver(s, query.categories, windows);
+			const { personYears, mean } = exposuresOf(s, windows);
 			const covered = given
-				? Uint8Array.from(s.codes, (code) => ((given.get(code) ?? null) === null ? 0 : 1))
-				: coverage(s, query.categories);
+				? Uint8Array.from(s.codes, (code, m) => ((given.get(code) ?? null) === null || !windows[m] ? 0 : 1))
+				: coveredOf(s, query.categories, windows, coverageOf);
 			let values: (number | null)[];
 			if (measure === 'count') values = Array.from(counts);
-			else if (measure === 'rate') values = Array.from(counts, (c, m) => crudeRate(c, pops[m]!));
+			else if (measure === 'rate') values = Array.from(counts, (c, m) => ratePerYear(c, personYears[m]!));
 			else {
-				// Smoothing borrows strength from the areas with data only.
-				const idx = [...covered.keys()].filter((m) => covered[m] && pops[m]! > 0);
+				// Smoothing borrows strength from the areas with data only; exposure in person-years.
+				const idx = [...covered.keys()].filter((m) => covered[m] && personYears[m]! > 0);
 				const position = new Map(idx.map((m, i) => [m, i]));
-				const areas = idx.map((m) => ({ count: counts[m]!, population: pops[m]! }));
+				const areas = idx.map((m) => ({ count: counts[m]!, population: personYears[m]! }));
 				const smoothed =
 					smoothing === 'local'
 						? localEmpiricalBayes(
@@ -138,35 +253,54 @@ export function createStatsService(db: DB) {
 				code,
 				value: covered[m] ? values[m]! : null,
 				count: covered[m] ? counts[m]! : null,
-				population: Math.round(pops[m]!)
+				population: Math.round(mean[m]!)
 			}));
 		},
 
-		/** Counts (and rates) per department: sums of its municipalities. */
-		departments(query: StatsQuery, measure: Exclude<Measure, 'smoothed_rate'>): AreaValue[] {
+		/** Counts (and rates per year) per department: sums of its municipalities. */
+		departments(
+			query: StatsQuery,
+			measure: Exclude<Measure, 'smoothed_rate'>,
+			coverageOf?: CoverageOf
+		): AreaValue[] {
 			const s = current();
-			const counts = s.cube.sum(query.categories, query.from, query.to);
-			const pops = populations(s, query.from, query.to);
-			const covered = coverage(s, query.categories);
-			const byDepartment = new Map<string, { count: number; population: number; covered: boolean }>();
+			const windows = windowsOf(s, query.categories, query.from, query.to, coverageOf);
+			const counts = countsOver(s, query.categories, windows);
+			const { personYears, mean } = exposuresOf(s, windows);
+			const covered = coveredOf(s, query.categories, windows, coverageOf);
+			const byDepartment = new Map<
+				string,
+				{ count: number; personYears: number; population: number; covered: boolean }
+			>();
 			s.codes.forEach((_, m) => {
 				const d = s.departmentOf[m]!;
-				const entry = byDepartment.get(d) ?? { count: 0, population: 0, covered: false };
+				const entry = byDepartment.get(d) ?? { count: 0, personYears: 0, population: 0, covered: false };
 				entry.count += counts[m]!;
-				entry.population += pops[m]!;
+				entry.personYears += personYears[m]!;
+				entry.population += mean[m]!;
 				entry.covered ||= covered[m] === 1;
 				byDepartment.set(d, entry);
 			});
 			return [...byDepartment].map(([code, e]) => ({
 				code,
 				count: e.covered ? e.count : null,
-				value: !e.covered ? null : measure === 'count' ? e.count : crudeRate(e.count, e.population),
+				value: !e.covered ? null : measure === 'count' ? e.count : ratePerYear(e.count, e.personYears),
 				population: Math.round(e.population)
 			}));
 		},
 
-		/** Monthly series of one municipality over the categories' months with data. */
-		timeseries(code: string, categories: readonly CategoryId[], from?: number, to?: number) {
+		/**
+		 * Series of one municipality over the categories' months with data: monthly, or yearly when a
+		 * category counts by year (a yearly figure is never shown as its January). A month (year)
+		 * its sources do not cover has no count (null), not 0.
+		 */
+		timeseries(
+			code: string,
+			categories: readonly CategoryId[],
+			from?: number,
+			to?: number,
+			coverageOf?: CoverageOf
+		) {
 			const s = current();
 			const m = s.indexOf.get(code);
 			const extent = categories
@@ -176,27 +310,72 @@ export function createStatsService(db: DB) {
 					(acc, e) => (acc ? { first: Math.min(acc.first, e.first), last: Math.max(acc.last, e.last) } : e),
 					null
 				);
-			if (m === undefined) return [];
+			if (m === undefined) return { grain: 'month' as const, points: [] };
 			// Both ends given (a provider's come from the release, scope.ts): no national extent needed.
 			const a = from ?? extent?.first;
 			const b = to ?? extent?.last;
-			if (a === undefined || b === undefined) return [];
-			return Array.from(s.cube.monthly(categories, m, a, b), (count, i) => ({
-				month: monthLabel(a + i),
-				count
-			}));
+			if (a === undefined || b === undefined) return { grain: 'month' as const, points: [] };
+			const coverages = coveragesOf(s, categories, coverageOf);
+			const department = s.departmentOf[m]!;
+			const listed =
+				coveredOf(
+					s,
+					categories,
+					s.codes.map(() => ({ first: a, last: b })),
+					coverageOf
+				)[m] === 1;
+			const within = (first: number, last: number) =>
+				listed &&
+				coverages.length === categories.length &&
+				effectiveWindow(coverages, first, last, department) !== null;
+			if (coverages.some((c) => c.precision === 'year')) {
+				const points: { month: string; count: number | null }[] = [];
+				// Without an end asked for, the last year with data is whole (stored as its January).
+				const end = to === undefined ? Math.floor(b / 12) * 12 + 11 : b;
+				const yearly = s.cube.monthly(categories, m, a, end);
+				for (let year = Math.ceil(a / 12); year * 12 + 11 <= end; year++) {
+					let count = 0;
+					for (let t = year * 12; t <= year * 12 + 11; t++) count += yearly[t - a]!;
+					points.push({ month: String(year), count: within(year * 12, year * 12 + 11) ? count : null });
+				}
+				return { grain: 'year' as const, points };
+			}
+			return {
+				grain: 'month' as const,
+				points: Array.from(s.cube.monthly(categories, m, a, b), (count, i) => ({
+					month: monthLabel(a + i),
+					count: within(a + i, a + i) ? count : null
+				}))
+			};
 		},
 
-		/** Counts by category of one municipality over the period, with the sources behind each. */
-		summary(code: string, from: number, to: number) {
+		/**
+		 * Counts by category of one municipality over the months each category covers in the period,
+		 * with the sources behind each and, where that is not the whole period, what it covers.
+		 */
+		summary(code: string, from: number, to: number, coverageOf?: CoverageOf) {
 			const s = current();
 			const m = s.indexOf.get(code);
 			if (m === undefined) return [];
-			return s.cube.categories().map((category) => ({
-				category,
-				count: s.covered.get(category)?.[m] ? s.cube.sumOne([category], m, from, to) : null,
-				attributions: s.attributions.get(category) ?? []
-			}));
+			return s.cube.categories().map((category) => {
+				const coverage = (coverageOf ?? ((id) => s.coverage.get(id)))(category);
+				const window = coverage ? effectiveWindow([coverage], from, to, s.departmentOf[m]) : null;
+				const listed = coverage?.absence === 'zero' || s.covered.get(category)?.[m] === 1;
+				const partial = !window || window.first !== from || window.last !== to;
+				return {
+					category,
+					count: window && listed ? s.cube.sumOne([category], m, window.first, window.last) : null,
+					attributions: s.attributions.get(category) ?? [],
+					...(partial
+						? {
+								covered: window ? { from: monthLabel(window.first), to: monthLabel(window.last) } : null,
+								coverageNote: window
+									? { es: describeRange(window, 'es'), en: describeRange(window, 'en') }
+									: null
+							}
+						: {})
+				};
+			});
 		},
 
 		/**
@@ -263,7 +442,7 @@ function build(db: DB, version: number): Snapshot {
 	}[]) {
 		census[indexOf.get(r.code)!] = r.p;
 	}
-	const populationByYear = new Map<number, Float64Array>();
+	const byYear = new Map<number, Float64Array>();
 	for (const r of statement(
 		db,
 		'SELECT municipality_code AS code, year, population FROM population'
@@ -274,10 +453,13 @@ function build(db: DB, version: number): Snapshot {
 	}[]) {
 		const m = indexOf.get(r.code);
 		if (m === undefined) continue;
-		let row = populationByYear.get(r.year);
-		if (!row) populationByYear.set(r.year, (row = Float64Array.from(census)));
+		let row = byYear.get(r.year);
+		// A municipality missing from a year's table falls back to the census; DANE's 0 (a year
+		// before the municipality was created) stays 0 and makes it absent for that year.
+		if (!row) byYear.set(r.year, (row = Float64Array.from(census)));
 		row[m] = r.population;
 	}
+	const population: PopulationTable = { years: [...byYear.keys()].sort((a, b) => a - b), byYear, census };
 
 	const neighbours: number[][] = codes.map(() => []);
 	for (const r of statement(db, 'SELECT code, neighbour_code AS n FROM municipality_neighbours').all() as {
@@ -308,8 +490,8 @@ function build(db: DB, version: number): Snapshot {
 		departmentOf: rows.map((r) => r.department),
 		cube,
 		covered,
-		populationByYear,
-		census,
+		coverage: categoryCoverages(db, (category) => cube.extent(category)),
+		population,
 		neighbours,
 		attributions,
 		builtInMs: performance.now() - started

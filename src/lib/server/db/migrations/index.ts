@@ -7,6 +7,7 @@ import * as priorities from './006_priorities';
 import * as loginDefences from './007_login_defences';
 import * as mfa from './008_mfa';
 import * as release from './009_release';
+import * as coverage from './010_coverage';
 
 /**
  * Every schema version, in order. A feature adds its tables with a new `NNN_name.ts` file that
@@ -22,5 +23,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
 	{ version: 6, name: 'priorities', sql: priorities.sql },
 	{ version: 7, name: 'login_defences', sql: loginDefences.sql },
 	{ version: 8, name: 'mfa', sql: mfa.sql },
-	{ version: 9, name: 'release', sql: release.sql }
+	{ version: 9, name: 'release', sql: release.sql },
+	{ version: 10, name: 'coverage', sql: coverage.sql }
 ];
