@@ -1,3 +1,4 @@
+import type { FigureCoverage } from './coverage';
 import { z } from 'zod';
 import { categoryById, type CategoryId } from '$lib/domain/categories';
 import type { PatrolCell } from '$lib/domain/patrol-cells';
@@ -100,6 +101,10 @@ export type PriorityInputs = {
 	names: string[];
 	departments: string[];
 	window: { from: string; to: string };
+	/** Per category, what its sources cover of the window (partial windows are marked in the UI). */
+	coverage: Record<string, FigureCoverage>;
+	/** The months the trend compares (the same covered months of both windows); null: no trend. */
+	trendWindows: { from: string; to: string; previousFrom: string; previousTo: string } | null;
 	/** The survey wave the trust and safety indicators come from (the latest up to `to`). */
 	surveyWave: string | null;
 	surveyDemo: boolean;

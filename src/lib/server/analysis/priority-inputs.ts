@@ -152,6 +152,15 @@ export function priorityInputs(
 		names: municipalities.map((m) => m.name),
 		departments: municipalities.map((m) => m.department),
 		window,
+		coverage: Object.fromEntries(categories.map((c) => [c, stats.notes([c], from, to).coverage])),
+		trendWindows: comparable
+			? {
+					from: monthLabel(comparable.a.first),
+					to: monthLabel(comparable.a.last),
+					previousFrom: monthLabel(comparable.b.first),
+					previousTo: monthLabel(comparable.b.last)
+				}
+			: null,
 		surveyWave: wave,
 		surveyDemo: wave !== null && demo,
 		indicators,
