@@ -172,9 +172,11 @@ describe('coverage, denominators, absence and units', () => {
 			'/api/stats/municipalities?category=homicide&from=2003-01&to=2010-12&measure=rate'
 		);
 		const caceres = value(body, '05120');
-		// 8 victims a year 2003–2010 = 64; person-years only 2008–2010: 30,000 + 31,000 + 32,000.
+		// 8 victims a year 2003–2010 = 64 (all counted); the rate divides only 2008–2010's 24 victims
+		// by 2008–2010's person-years: 30,000 + 31,000 + 32,000 (not 64 over 8 years of a mean of 3 …).
+		expect(caceres.count).toBe(64);
 		expect(caceres.population).toBe(31_000);
-		expect(caceres.value).toBeCloseTo((64 / 93_000) * 100_000, 9);
+		expect(caceres.value).toBeCloseTo((24 / 93_000) * 100_000, 9);
 		const later = await get(
 			'/api/stats/municipalities?category=homicide&from=2015-01&to=2019-12&measure=rate'
 		);

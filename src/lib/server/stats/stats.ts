@@ -9,7 +9,7 @@ import {
 	type CategoryCoverage,
 	type MonthRange
 } from '$lib/domain/coverage';
-import { exposure, ratePerYear, type PopulationTable } from '$lib/domain/denominators';
+import { exposure, populationYear, ratePerYear, type PopulationTable } from '$lib/domain/denominators';
 import { globalEmpiricalBayes, localEmpiricalBayes } from '$lib/domain/rates';
 import { figureNotes } from '$lib/domain/figure-notes';
 import type { FigureNotes } from '$lib/schemas/coverage';
@@ -60,6 +60,8 @@ type Snapshot = {
 	/** Per category, what its sources cover (months, precision, meaning of absence). */
 	coverage: Map<string, CategoryCoverage>;
 	population: PopulationTable;
+	/** The municipalities whose DANE population is 0 in some year (before they were created). */
+	absentYears: Set<number>;
 	neighbours: number[][];
 	attributions: Map<string, string[]>;
 	builtInMs: number;
@@ -121,6 +123,32 @@ export function createStatsService(db: DB) {
 			if (w === null) out[m] = 0;
 			else if (w !== first) out[m] = s.cube.sumOne(categories, m, w.first, w.last);
 		});
+		return out;
+	}
+
+	/**
+	 * The counts a rate divides: without the years a municipality did not exist (DANE population
+	 * 0), whose events (a source may place them by name in the later municipality) have no
+	 * inhabitants to be divided by.
+	 */
+	function countsWhileExisting(
+		s: Snapshot,
+		categories: readonly string[],
+		windows: readonly (MonthRange | null)[],
+		counts: Float64Array
+	): Float64Array {
+		const out = Float64Array.from(counts);
+		for (const m of s.absentYears) {
+			const w = windows[m];
+			if (!w) continue;
+			for (let year = Math.floor(w.first / 12); year <= Math.floor(w.last / 12); year++) {
+				const used = populationYear(s.population, year);
+				if (used === null || (s.population.byYear.get(used)?.[m] ?? 1) !== 0) continue;
+				const first = Math.max(w.first, year * 12);
+				const last = Math.min(w.last, year * 12 + 11);
+				out[m]! -= s.cube.sumOne(categories, m, first, last);
+			}
+		}
 		return out;
 	}
 
@@ -232,13 +260,16 @@ export function createStatsService(db: DB) {
 				? Uint8Array.from(s.codes, (code, m) => ((given.get(code) ?? null) === null || !windows[m] ? 0 : 1))
 				: coveredOf(s, query.categories, windows, coverageOf);
 			let values: (number | null)[];
+			// A provider's given counts are for the whole window; the index's drop years before a
+			// municipality existed from the numerator, as its person-years do.
+			const divided = given ? counts : countsWhileExisting(s, query.categories, windows, counts);
 			if (measure === 'count') values = Array.from(counts);
-			else if (measure === 'rate') values = Array.from(counts, (c, m) => ratePerYear(c, personYears[m]!));
+			else if (measure === 'rate') values = Array.from(divided, (c, m) => ratePerYear(c, personYears[m]!));
 			else {
 				// Smoothing borrows strength from the areas with data only; exposure in person-years.
 				const idx = [...covered.keys()].filter((m) => covered[m] && personYears[m]! > 0);
 				const position = new Map(idx.map((m, i) => [m, i]));
-				const areas = idx.map((m) => ({ count: counts[m]!, population: personYears[m]! }));
+				const areas = idx.map((m) => ({ count: divided[m]!, population: personYears[m]! }));
 				const smoothed =
 					smoothing === 'local'
 						? localEmpiricalBayes(
@@ -266,16 +297,24 @@ export function createStatsService(db: DB) {
 			const s = current();
 			const windows = windowsOf(s, query.categories, query.from, query.to, coverageOf);
 			const counts = countsOver(s, query.categories, windows);
+			const divided = countsWhileExisting(s, query.categories, windows, counts);
 			const { personYears, mean } = exposuresOf(s, windows);
 			const covered = coveredOf(s, query.categories, windows, coverageOf);
 			const byDepartment = new Map<
 				string,
-				{ count: number; personYears: number; population: number; covered: boolean }
+				{ count: number; divided: number; personYears: number; population: number; covered: boolean }
 			>();
 			s.codes.forEach((_, m) => {
 				const d = s.departmentOf[m]!;
-				const entry = byDepartment.get(d) ?? { count: 0, personYears: 0, population: 0, covered: false };
+				const entry = byDepartment.get(d) ?? {
+					count: 0,
+					divided: 0,
+					personYears: 0,
+					population: 0,
+					covered: false
+				};
 				entry.count += counts[m]!;
+				entry.divided += divided[m]!;
 				entry.personYears += personYears[m]!;
 				entry.population += mean[m]!;
 				entry.covered ||= covered[m] === 1;
@@ -284,7 +323,7 @@ export function createStatsService(db: DB) {
 			return [...byDepartment].map(([code, e]) => ({
 				code,
 				count: e.covered ? e.count : null,
-				value: !e.covered ? null : measure === 'count' ? e.count : ratePerYear(e.count, e.personYears),
+				value: !e.covered ? null : measure === 'count' ? e.count : ratePerYear(e.divided, e.personYears),
 				population: Math.round(e.population)
 			}));
 		},
@@ -460,6 +499,8 @@ function build(db: DB, version: number): Snapshot {
 		row[m] = r.population;
 	}
 	const population: PopulationTable = { years: [...byYear.keys()].sort((a, b) => a - b), byYear, census };
+	const absentYears = new Set<number>();
+	for (const row of byYear.values()) row.forEach((p, m) => p === 0 && absentYears.add(m));
 
 	const neighbours: number[][] = codes.map(() => []);
 	for (const r of statement(db, 'SELECT code, neighbour_code AS n FROM municipality_neighbours').all() as {
@@ -492,6 +533,7 @@ function build(db: DB, version: number): Snapshot {
 		covered,
 		coverage: categoryCoverages(db, (category) => cube.extent(category)),
 		population,
+		absentYears,
 		neighbours,
 		attributions,
 		builtInMs: performance.now() - started
