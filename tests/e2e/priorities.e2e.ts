@@ -13,7 +13,7 @@ const { open } = useApp();
 
 type SpatialAnswer = SpatialResult;
 
-/** 1e-9, relative for values above 1 (sums over 1,101 municipalities). */
+/** 1e-9, relative for values above 1 (sums over 1,122 municipalities). */
 function expectClose(actual: number | null, expected: number | null, what: string) {
 	if (expected === null) {
 		expect(actual, what).toBeNull();

@@ -141,6 +141,8 @@ export type SpatialResult = {
 	alpha: number;
 	/** Municipalities analysed (with a value); the others come back with the cluster "no-data". */
 	analysed: number;
+	/** What the categories' sources cover of the window (rates per 100,000 per year). */
+	coverage: FigureCoverage;
 	values: SpatialValue[];
 };
 

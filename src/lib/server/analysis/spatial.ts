@@ -113,6 +113,7 @@ export function spatialStatistic(
 		fdr: q.fdr,
 		alpha: q.alpha,
 		analysed: byCode.size,
+		coverage: stats.notes(q.categories, monthIndex(q.from), monthIndex(q.to), coverageOf).coverage,
 		values: input.all.map((a) => ({
 			code: a.code,
 			...(byCode.get(a.code) ?? { value: null, statistic: null, z: null, p: null, cluster: 'no-data' })

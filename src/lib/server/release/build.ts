@@ -203,17 +203,18 @@ export function* buildRelease(read: DB, options: BuildOptions): Generator<void, 
 
 	const surveys = publicSurveys(read);
 	yield;
+	const coverage = storedCoverages(
+		categoryCoverages(read, (c) =>
+			extents[c] ? { first: monthIndex(extents[c].from), last: monthIndex(extents[c].to) } : null
+		)
+	);
 	const prevention = preventionFacts(
 		read,
 		blocks,
 		extents,
 		attributions,
+		coverage,
 		options.today ?? new Date().toISOString().slice(0, 10)
-	);
-	const coverage = storedCoverages(
-		categoryCoverages(read, (c) =>
-			extents[c] ? { first: monthIndex(extents[c].from), last: monthIndex(extents[c].to) } : null
-		)
 	);
 	const facts: ReleaseFacts = {
 		municipalities,

@@ -5,7 +5,7 @@ import { lastWholeYear } from '$lib/domain/monthly-cube';
 import { NO_DATA, SMALL, WITHHELD } from '$lib/domain/release/blocks';
 import { isSensitiveCategory } from '$lib/domain/disclosure';
 import type { DB } from '../db/connection';
-import type { Block, PreventionFacts } from './types';
+import type { Block, PreventionFacts, StoredCoverage } from './types';
 
 /**
  * What every municipality's public prevention page shows (the semantics of
@@ -19,6 +19,7 @@ export function preventionFacts(
 	blocks: ReadonlyMap<string, Block>,
 	extents: Readonly<Record<string, { from: string; to: string }>>,
 	attributions: Readonly<Record<string, string[]>>,
+	coverage: Readonly<Record<string, StoredCoverage>>,
 	today: string
 ): Record<string, PreventionFacts> {
 	const places = db
@@ -78,14 +79,16 @@ export function preventionFacts(
 			const block = blocks.get(cat.id)!;
 			const year = lastWholeYear(extents[cat.id]!.to);
 			const area = block.areas.indexOf('municipality', place.code);
-			if (area < 0) continue;
-			// Coverage is the same in every period of an area; a year outside the grid had no reports.
-			const covered =
-				block.table === 'hectares'
+			// Listed is the same in every period of an area; a year outside the grid had no reports,
+			// and a municipality a registry never lists had none (its coverage: absence is zero).
+			const listed =
+				area >= 0 &&
+				(block.table === 'hectares'
 					? !Number.isNaN(block.values[area * block.grid.size]!)
-					: block.values[area * block.grid.size] !== NO_DATA;
-			if (!covered) continue;
-			const period = block.grid.indexOf(String(year));
+					: block.values[area * block.grid.size] !== NO_DATA);
+			const zero = coverage[cat.id]?.absence === 'zero';
+			if (!listed && !zero) continue;
+			const period = listed ? block.grid.indexOf(String(year)) : -1;
 			const value = period < 0 ? 0 : block.values[area * block.grid.size + period]!;
 			const small = block.table !== 'hectares' && value === SMALL;
 			const withheld = block.table !== 'hectares' && value === WITHHELD;
