@@ -5,6 +5,9 @@ import { CLUSTER_CLASSES, ClusterState } from '$lib/state/clusters.svelte';
 import { IssueLayer, type StatsAnswer } from '$lib/state/issues.svelte';
 import { TrustLayer } from '$lib/state/trust.svelte';
 import type { IssueChoice } from '$lib/state/view.svelte';
+import type { CategoryCoverage } from '$lib/domain/coverage';
+import { figureNotes } from '$lib/domain/figure-notes';
+import { monthIndex } from '$lib/domain/monthly-cube';
 import { classKeyOf, marksIn } from '.';
 import { ClusterMap } from './clusters.svelte';
 import { DensityMap } from './density.svelte';
@@ -40,9 +43,22 @@ function localeBox(initial: Locale) {
 	return box;
 }
 
+/** What the server says about a homicide figure over `from`–`to` when the source covers `covered`. */
+function homicideNotes(from: string, to: string, covered = { from: '2003-01', to: '2024-12' }) {
+	const coverage: CategoryCoverage = {
+		range: { first: monthIndex(covered.from), last: monthIndex(covered.to) },
+		precision: 'month',
+		absence: 'zero',
+		departments: new Map()
+	};
+	const population = { years: [2018], byYear: new Map([[2018, [1000]]]), census: [1000] };
+	return figureNotes([['homicide', coverage]], population, monthIndex(from), monthIndex(to));
+}
+
 function issuesWith(
 	values: StatsAnswer['values'],
-	geography: 'municipality' | 'department' = 'municipality'
+	geography: 'municipality' | 'department' = 'municipality',
+	notes = homicideNotes('2019-01', '2019-12')
 ) {
 	const issues = new IssueLayer();
 	issues.extent = {
@@ -63,7 +79,9 @@ function issuesWith(
 		from: '2019-01',
 		to: '2019-12',
 		total: 12656,
-		values
+		values,
+		release: 1,
+		...notes
 	};
 	issues.figures = Object.fromEntries(values.map((v) => [v.code, v]));
 	issues.classification = { breaks: [10, 100], min: 0, max: 583, classCount: 3 };
@@ -291,6 +309,7 @@ describe('the cluster layer', () => {
 			fdr: false,
 			alpha: 0.05,
 			analysed: 3,
+			coverage: homicideNotes('2024-01', '2024-12').coverage,
 			values: [
 				{ code: '05001', value: 40, statistic: 1.2, z: 2.5, p: 0.004, cluster: 'high-high' },
 				{ code: '05002', value: 41, statistic: 1.1, z: 2.1, p: 0.01, cluster: 'high-high' },
