@@ -204,6 +204,10 @@ describe('coverage, denominators, absence and units', () => {
 			{ month: '2022', count: 2000 },
 			{ month: '2023', count: 3000 }
 		]);
+		// The extent tells the browser which categories are yearly, so it asks for whole years.
+		const extent = await get('/api/stats/extent');
+		expect(extent.body.yearly).toContain('illicit-crops');
+		expect(extent.body.yearly).not.toContain('sexual-violence');
 	});
 
 	it('refuses rates and spatial statistics of hectares with one message', async () => {

@@ -22,7 +22,8 @@ beforeAll(async () => {
 	ctx = createTestContext();
 	const response = await get('/public/dictionary');
 	expect(response.status).toBe(200);
-	rules = new PublicRules((await response.json()) as PublicDictionary);
+	const extent = (await (await get('/stats/extent')).json()) as { yearly: string[] };
+	rules = new PublicRules((await response.json()) as PublicDictionary, extent.yearly);
 });
 afterAll(() => ctx.cleanup());
 

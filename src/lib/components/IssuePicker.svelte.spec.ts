@@ -29,7 +29,8 @@ function layerWith({ restricted = false } = {}) {
 			'sexual-violence': { from: '2019-01', to: '2019-12' },
 			'illicit-crops': { from: '2019-01', to: '2019-12' }
 		},
-		attributions: {}
+		attributions: {},
+		yearly: []
 	};
 	layer.status = 'ready';
 	layer.period = { from: '2019-01', to: '2019-12', snapped: false, label: '2019' };

@@ -2,6 +2,9 @@ import type { FeatureCollection, Polygon } from 'geojson';
 import { topology } from 'topojson-server';
 import type { PublicDictionary } from '$lib/api';
 import { CATEGORIES } from '$lib/domain/categories';
+import type { CategoryCoverage } from '$lib/domain/coverage';
+import { figureNotes } from '$lib/domain/figure-notes';
+import { monthIndex } from '$lib/domain/monthly-cube';
 
 /**
  * Test support for the component tier (never imported by the app): a `fetch` that answers the
@@ -9,6 +12,13 @@ import { CATEGORIES } from '$lib/domain/categories';
  * and pages run without a server. Homicide figures change from month to month, so a play moves
  * the classes.
  */
+
+const HOMICIDE_COVERAGE: CategoryCoverage = {
+	range: { first: monthIndex('2003-01'), last: monthIndex('2024-12') },
+	precision: 'month',
+	absence: 'zero',
+	departments: new Map()
+};
 
 export const MUNICIPALITIES = [
 	{
@@ -155,7 +165,8 @@ export function fakeApi({ role = null as string | null } = {}): FakeApi {
 						homicide: { from: '2019-01', to: '2019-12' },
 						'illicit-crops': { from: '2019-01', to: '2019-12' }
 					},
-					attributions: { homicide: ['Fuente: Policía Nacional – DIJIN, SIEDCO'] }
+					attributions: { homicide: ['Fuente: Policía Nacional – DIJIN, SIEDCO'] },
+					yearly: []
 				});
 			case '/api/public/dictionary':
 				return json(PUBLIC_DICTIONARY);
@@ -180,7 +191,15 @@ export function fakeApi({ role = null as string | null } = {}): FakeApi {
 					from: url.searchParams.get('from'),
 					to: url.searchParams.get('to'),
 					total: values.reduce((a, v) => a + v.value, 0),
-					values
+					values,
+					release: 1,
+					// What the server says of a homicide figure: Police homicides cover 2003–2024.
+					...figureNotes(
+						[['homicide', HOMICIDE_COVERAGE]],
+						{ years: [], byYear: new Map(), census: [] },
+						monthIndex(url.searchParams.get('from') ?? '2019-01'),
+						monthIndex(url.searchParams.get('to') ?? '2019-12')
+					)
 				});
 			}
 			case '/api/surveys/municipalities':

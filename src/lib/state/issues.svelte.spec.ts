@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PUBLIC_DICTIONARY } from './fake-api';
-import { IssueLayer, periodLabel, requestedPeriod, type Extent } from './issues.svelte';
+import { IssueLayer, periodLabel, requestedPeriod, wholeYearsIfYearly, type Extent } from './issues.svelte';
 import { PublicRules } from './public-rules';
 import type { IssueChoice } from './view.svelte';
 
@@ -13,7 +13,8 @@ const EXTENT: Extent = {
 		homicide: { from: '2018-01', to: '2024-06' },
 		'sexual-violence': { from: '2018-01', to: '2024-06' }
 	},
-	attributions: {}
+	attributions: {},
+	yearly: []
 };
 
 const RULES = new PublicRules(PUBLIC_DICTIONARY);
@@ -30,6 +31,29 @@ const choice = (change: Partial<IssueChoice>): IssueChoice => ({
 afterEach(() => vi.unstubAllGlobals());
 
 describe('the period asked for', () => {
+	it('of categories counted by year is whole years, for the public and for planners', () => {
+		// The coca census is yearly: a month or quarter of it does not exist, it is its year.
+		const rules = new PublicRules(PUBLIC_DICTIONARY, ['illicit-crops']);
+		const coca = rules.choiceOf(['illicit-crops'])!;
+		expect(coca.grains).toEqual(['year']);
+		expect(rules.stepOf(coca)).toBe(12);
+		expect(rules.periodOf(coca, '2020-04', '2020-06')).toEqual({
+			from: '2020-01',
+			to: '2020-12',
+			snapped: true
+		});
+		expect(rules.choiceOf(['homicide'])!.grains).toContain('month');
+		expect(
+			wholeYearsIfYearly({ from: '2022-02', to: '2023-01' }, ['illicit-crops'], ['illicit-crops'])
+		).toEqual({
+			from: '2022-01',
+			to: '2023-12'
+		});
+		// A choice mixing a monthly category keeps its months (the yearly one then enters by whole years).
+		const mixed = { from: '2022-02', to: '2023-01' };
+		expect(wholeYearsIfYearly(mixed, ['illicit-crops', 'homicide'], ['illicit-crops'])).toBe(mixed);
+	});
+
 	it('is the last whole year with data when no period is chosen, and any range in order', () => {
 		expect(requestedPeriod(choice({}), EXTENT, ['homicide'])).toEqual({ from: '2023-01', to: '2023-12' });
 		expect(requestedPeriod(choice({ from: '2020-05', to: '2020-02' }), EXTENT, ['homicide'])).toEqual({

@@ -43,6 +43,19 @@ export function requestedPeriod(
 	return { from, to };
 }
 
+/**
+ * A period of categories all counted by year, widened to the whole years it touches: a yearly
+ * source enters a window by whole years only, so "2023-01" of coca is 2023 (and says it moved).
+ */
+export function wholeYearsIfYearly(
+	period: { from: string; to: string },
+	categories: readonly string[],
+	yearly: readonly string[]
+): { from: string; to: string } {
+	if (categories.length === 0 || !categories.every((c) => yearly.includes(c))) return period;
+	return { from: `${period.from.slice(0, 4)}-01`, to: `${period.to.slice(0, 4)}-12` };
+}
+
 /** "2020", "2020-T2", "2020-03", or "2020-02 – 2020-05" for a range off the grid. */
 export function periodLabel(from: string, to: string): string {
 	const grain = gridGrain(monthIndex(from), monthIndex(to));
@@ -97,7 +110,7 @@ export class IssueLayer {
 		const role = me?.user?.role ?? null;
 		const dictionary = role === null ? await read(api.api.public.dictionary.$get()).catch(() => null) : null;
 		this.role = role;
-		this.rules = dictionary ? new PublicRules(dictionary) : null;
+		this.rules = dictionary ? new PublicRules(dictionary, extent?.yearly ?? []) : null;
 		this.extent = extent;
 	}
 
@@ -119,7 +132,7 @@ export class IssueLayer {
 			this.answer = null;
 			return;
 		}
-		let asked = requested;
+		let asked = wholeYearsIfYearly(requested, choice.categories, this.extent.yearly);
 		let geography: 'municipality' | 'department' = 'municipality';
 		if (!this.restricted) {
 			const publicChoice = this.publicChoice(choice.categories);

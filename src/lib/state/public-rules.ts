@@ -33,7 +33,9 @@ export class PublicRules {
 	readonly choices: PublicChoice[];
 	readonly group: PublicChoice | null;
 
-	constructor(dictionary: PublicDictionary) {
+	/** `yearly`: the categories counted by year (the extent's), published by whole years only. */
+	constructor(dictionary: PublicDictionary, yearly: readonly string[] = []) {
+		const byYear = new Set(yearly);
 		const tables = new Map(dictionary.tables.map((t) => [t.id, t]));
 		const choices: PublicChoice[] = [];
 		for (const entry of dictionary.categories) {
@@ -43,12 +45,13 @@ export class PublicRules {
 			const categories = members.filter(isCategoryId);
 			if (categories.length === 0) continue;
 			const levels: readonly string[] = table.levels;
+			const grains = table.grains.filter((g): g is Grain => g === 'month' || g === 'quarter' || g === 'year');
 			choices.push({
 				id: entry.id,
 				label: entry.label,
 				categories,
 				sensitive: entry.sensitive,
-				grains: table.grains.filter((g): g is Grain => g === 'month' || g === 'quarter' || g === 'year'),
+				grains: categories.every((c) => byYear.has(c)) ? grains.filter((g) => g === 'year') : grains,
 				geography: levels.includes('municipality') ? 'municipality' : 'department'
 			});
 		}

@@ -95,10 +95,17 @@ export class IssueMap implements ThematicLayer {
 			suppressed: marks.suppressed ? t('issues.suppressed') : undefined,
 			noData: marks.noData ? t('legend.noData') : undefined,
 			method: t(`issues.legend.classes.${choice.method}`),
-			notes:
-				answer?.total != null
+			notes: [
+				...(answer?.total != null
 					? [`${t('issues.total', { total: formatNumber(answer.total, locale, 1) })} ${this.#unit}`]
-					: [],
+					: []),
+				// A period its sources cover in part says so first ("Cubre enero–mayo de 2025 (5 de 12
+				// meses)"), and a rate names its denominator's caveats (projection used, bases).
+				...(answer?.coverage.note ? [answer.coverage.note[locale]] : []),
+				...(answer && answer.measure !== 'count' && answer.denominator.text
+					? [answer.denominator.text[locale]]
+					: [])
+			],
 			sources
 		};
 	});

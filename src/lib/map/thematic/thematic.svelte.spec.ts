@@ -65,7 +65,8 @@ function issuesWith(
 		from: '2019-01',
 		to: '2019-12',
 		categories: { homicide: { from: '2019-01', to: '2019-12' } },
-		attributions: { homicide: ['Fuente: Policía Nacional – DIJIN, SIEDCO'] }
+		attributions: { homicide: ['Fuente: Policía Nacional – DIJIN, SIEDCO'] },
+		yearly: []
 	};
 	issues.status = 'ready';
 	issues.geography = geography;
@@ -181,6 +182,34 @@ describe('the reported-issues layer', () => {
 		box.locale = 'en';
 		expect(layer.legend.title).toBe('Homicide, 2019');
 		expect(layer.legend.notes).toEqual(['Total: 12,656 victims']);
+	});
+
+	it('names the covered months of a partial period and the caveats of a rate in the legend', () => {
+		const box = localeBox('es');
+		const issues = issuesWith(values, 'municipality', homicideNotes('2024-06', '2025-05'));
+		issues.answer = { ...issues.answer!, measure: 'rate', total: null };
+		const layer = new IssueMap(
+			issues,
+			() => ({ ...HOMICIDE_CHOICE, measure: 'rate' }),
+			() => CODES,
+			() => box.locale
+		);
+		expect(layer.legend.unit).toEqual({ text: 'por 100.000 habitantes al año' });
+		expect(layer.legend.notes).toEqual([
+			'Cubre junio–diciembre de 2024 (7 de 12 meses)',
+			issues.answer.denominator.text!.es
+		]);
+		expect(issues.answer.denominator.text!.es).toContain('2018');
+		box.locale = 'en';
+		expect(layer.legend.notes[0]).toBe('Covers June–December 2024 (7 of 12 months)');
+		// A whole covered period has no coverage note; a count has no denominator.
+		const whole = new IssueMap(
+			issuesWith(values),
+			() => HOMICIDE_CHOICE,
+			() => CODES,
+			() => 'es'
+		);
+		expect(whole.legend.notes).toEqual(['Total: 12.656 víctimas']);
 	});
 
 	it('changes its class key with new figures (the next month), not with the language', () => {

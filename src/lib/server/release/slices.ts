@@ -427,6 +427,7 @@ export function publicExtent(release: Release) {
 			: null,
 		categories: { ...extents },
 		attributions: { ...attributions },
+		yearly: Object.keys(extents).filter((c) => releaseCoverage(release, c)?.precision === 'year'),
 		release: release.version
 	};
 }

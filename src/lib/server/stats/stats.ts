@@ -216,7 +216,9 @@ export function createStatsService(db: DB) {
 				from: all ? monthLabel(all.first) : null,
 				to: all ? monthLabel(all.last) : null,
 				categories: byCategory,
-				attributions: Object.fromEntries(s.attributions)
+				attributions: Object.fromEntries(s.attributions),
+				/** Categories counted by year: a period of them is whole years (never a January). */
+				yearly: Object.keys(byCategory).filter((c) => s.coverage.get(c)?.precision === 'year')
 			};
 		},
 

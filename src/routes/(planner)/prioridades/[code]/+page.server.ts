@@ -82,6 +82,8 @@ export const load: PageServerLoad = async ({ locals, url, params, parent }) => {
 		categories,
 		weights,
 		window: inputs.window,
+		windowCoverage: inputs.coverage,
+		trendWindows: inputs.trendWindows,
 		surveyWave: inputs.surveyWave,
 		surveyDemo: inputs.surveyDemo,
 		rank: scores.rank[index] ?? 0,
@@ -92,6 +94,7 @@ export const load: PageServerLoad = async ({ locals, url, params, parent }) => {
 		underReporting: flags[index] ?? false,
 		parts: breakdown(data, weights, index).filter((p) => (weights[p.id] ?? 0) > 0),
 		series: series?.series ?? [],
+		seriesNote: series?.coverage?.note ?? null,
 		dialogues,
 		commitments
 	};
