@@ -49,8 +49,10 @@ describe('scores and ranks', () => {
 		expect(coverage[0]).toBeCloseTo(3 / 4, 12);
 		expect(score[1]).toBeCloseTo((2 * 1 + 0.25 + 0) / 4, 12);
 		expect(score[2]).toBeCloseTo((2 * 0.5 + 1 + 1) / 4, 12);
-		expect(score[3]).toBeCloseTo((0.5 + 0.8) / 2, 12);
-		expect(Array.from(rank)).toEqual([4, 3, 1, 2]);
+		// Municipality 3 has no homicide rate: data for 2 of 4, exactly half, leaves it unranked.
+		expect(coverage[3]).toBeCloseTo(1 / 2, 12);
+		expect(score[3]).toBeNaN();
+		expect(Array.from(rank)).toEqual([3, 2, 1, 0]);
 	});
 
 	it('leaves a municipality unranked when it has data for no weighted indicator', () => {
@@ -67,18 +69,44 @@ describe('scores and ranks', () => {
 	// Slider weights: off, or between 0.01 and 10.
 	const weight = fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 10, noNaN: true }));
 
-	it('leaves unranked a municipality with data for less than half of the weight', () => {
-		const { score, coverage } = priorityScores(data, {
-			'rate:homicide': 1,
-			'low-trust': 2,
-			'no-dialogue': 1
-		});
-		// Municipality 0 lacks trust: data for 2 of 4.
-		expect(coverage[0]).toBeCloseTo(0.5, 12);
-		expect(score[0]).toBeCloseTo(0.5, 12);
+	it('ranks a municipality only with data for more than half of the weight', () => {
+		// Municipality 0 lacks trust: data for 2 of 4, exactly half, is not enough.
+		const half = priorityScores(data, { 'rate:homicide': 1, 'low-trust': 2, 'no-dialogue': 1 });
+		expect(half.coverage[0]).toBeCloseTo(0.5, 12);
+		expect(half.score[0]).toBeNaN();
+		expect(half.rank[0]).toBe(0);
+		// Data for 2 of 3.9 (a hair above half) ranks it.
+		const above = priorityScores(data, { 'rate:homicide': 1, 'low-trust': 1.9, 'no-dialogue': 1 });
+		expect(above.coverage[0]).toBeGreaterThan(MIN_COVERAGE);
+		expect(above.score[0]).toBeCloseTo(0.5, 12);
+		expect(above.rank[0]).toBeGreaterThan(0);
 		const skewed = priorityScores(data, { 'rate:homicide': 1, 'low-trust': 3, 'no-dialogue': 1 });
 		expect(skewed.score[0]).toBeNaN();
 		expect(skewed.rank[0]).toBe(0);
+	});
+
+	it('does not rank on "no dialogue" alone when two indicators weigh alike (issue #15)', () => {
+		// Landmines and no dialogue at 1 each: a municipality without a landmine rate has data for
+		// exactly half of the weight, "no dialogue", and is left unranked; those with both are ranked.
+		const set = normaliseIndicators(
+			[
+				{ id: 'rate:landmines', kind: 'rate', values: [3, null, 0.5, null, 1] },
+				{ id: 'no-dialogue', kind: 'share', values: [1, 1, 0, 1, 1] }
+			],
+			5
+		);
+		const weights = { 'rate:landmines': 1, 'no-dialogue': 1 };
+		const { score, coverage, rank } = priorityScores(set, weights);
+		expect(Array.from(coverage)).toEqual([1, 0.5, 1, 0.5, 1]);
+		expect(score[1]).toBeNaN();
+		expect(score[3]).toBeNaN();
+		expect(Array.from(rank)).toEqual([1, 0, 3, 0, 2]);
+		expect(breakdown(set, weights, 1).map((p) => p.normalised)).toEqual([null, 1]);
+		// Their rank intervals stay empty too, although ±20 % weights tip some draws above half.
+		const { best, worst } = rankIntervals(set, weights);
+		expect([best[1], worst[1], best[3], worst[3]]).toEqual([0, 0, 0, 0]);
+		expect(Array.from(best)).toEqual([1, 0, 3, 0, 2]);
+		expect(Array.from(worst)).toEqual([1, 0, 3, 0, 2]);
 	});
 
 	it('explains every score: the contributions add up to it (property)', () => {
@@ -107,8 +135,11 @@ describe('scores and ranks', () => {
 						const parts = breakdown(set, weights, i);
 						const sum = parts.reduce((s, p) => s + p.contribution, 0);
 						// Unranked: too little data (the breakdown still shows what there is).
-						if (Number.isNaN(score[i]!)) expect(coverage[i]).toBeLessThan(MIN_COVERAGE);
-						else expect(sum).toBeCloseTo(score[i]!, 10);
+						if (Number.isNaN(score[i]!)) expect(coverage[i]).toBeLessThanOrEqual(MIN_COVERAGE + 1e-9);
+						else {
+							expect(coverage[i]).toBeGreaterThan(MIN_COVERAGE);
+							expect(sum).toBeCloseTo(score[i]!, 10);
+						}
 					});
 				}
 			)

@@ -6,9 +6,10 @@ import { seededRandom } from './random';
  *
  * Missing inputs are optional, not zero: a municipality without a survey panel is scored on the
  * indicators it has, and its weights are renormalised over them (`coverage` says how much of the
- * total weight that was). So a municipality is never ranked low just because nobody asked. But a
- * municipality with data for less than half of the weight (MIN_COVERAGE) is left unranked: scored
- * on "no dialogue" alone, a place absent from every source would top the list.
+ * total weight that was). So a municipality is never ranked low just because nobody asked. But it
+ * is ranked only when it has data for more than half of the weight (MIN_COVERAGE); at half or less
+ * it is left unranked: scored on "no dialogue" alone, a place absent from every source would top the
+ * list, and with two indicators weighted alike "no dialogue" is exactly half.
  */
 
 export const MIN_COVERAGE = 0.5;
@@ -92,7 +93,7 @@ function weightVector(ids: readonly string[], weights: Weights): Float64Array {
 }
 
 export type Scores = {
-	/** 0–1, or NaN when the municipality has data for less than MIN_COVERAGE of the weight. */
+	/** 0–1, or NaN when the municipality has data for MIN_COVERAGE of the weight or less. */
 	score: Float64Array;
 	/** Share of the total weight the municipality had data for (0–1). */
 	coverage: Float64Array;
@@ -100,7 +101,17 @@ export type Scores = {
 	rank: Int32Array;
 };
 
-function scoreInto(data: NormalisedIndicators, w: Float64Array, score: Float64Array, coverage: Float64Array) {
+/**
+ * Scores at weights `w`. With `among`, only the municipalities it marks are scored, whatever their
+ * coverage at `w` (the rank intervals re-rank the set ranked at the planner's weights).
+ */
+function scoreInto(
+	data: NormalisedIndicators,
+	w: Float64Array,
+	score: Float64Array,
+	coverage: Float64Array,
+	among?: Int32Array
+) {
 	const k = data.ids.length;
 	let total = 0;
 	for (let j = 0; j < k; j++) total += w[j]!;
@@ -115,7 +126,10 @@ function scoreInto(data: NormalisedIndicators, w: Float64Array, score: Float64Ar
 			}
 		}
 		coverage[i] = total > 0 ? used / total : 0;
-		score[i] = used > 0 && coverage[i]! >= MIN_COVERAGE - 1e-12 ? sum / used : NaN;
+		// Strictly more than half: exactly half (1 of 1 + 1) is not enough. The margin keeps a
+		// coverage a rounding error above half (0.5000000000000001) unranked too.
+		const eligible = among ? among[i]! > 0 : coverage[i]! > MIN_COVERAGE + 1e-9;
+		score[i] = used > 0 && eligible ? sum / used : NaN;
 	}
 }
 
@@ -175,7 +189,10 @@ export type RankIntervals = { best: Int32Array; worst: Int32Array };
  * How stable each rank is: every weight is multiplied by an independent uniform factor in
  * [1 − spread, 1 + spread] (default ±20 %), `draws` times, and the best and worst rank seen are
  * kept. A municipality whose interval is 3–5 is a priority under any reasonable weighting; one at
- * 3–60 depends on the planner's choice.
+ * 3–60 depends on the planner's choice. Each draw re-ranks the municipalities ranked at the given
+ * weights, and only them: one unranked there (data for half of the weight or less) keeps 0–0 and
+ * takes no rank from the others, even in a draw that tips its coverage above half; one ranked
+ * there keeps its place in the draws that tip its coverage below half.
  */
 export function rankIntervals(
 	data: NormalisedIndicators,
@@ -189,21 +206,23 @@ export function rankIntervals(
 	const coverage = new Float64Array(data.n);
 	const order = new Int32Array(data.n);
 	const rank = new Int32Array(data.n);
-	const best = new Int32Array(data.n).fill(0);
-	const worst = new Int32Array(data.n).fill(0);
-	const once = (factors: () => number) => {
-		for (let j = 0; j < base.length; j++) w[j] = base[j]! * factors();
-		scoreInto(data, w, score, coverage);
+	// The ranks at the given weights open each interval; an unranked municipality keeps 0–0.
+	scoreInto(data, base, score, coverage);
+	rankInto(score, order, rank);
+	const ranked = Int32Array.from(rank);
+	const best = Int32Array.from(rank);
+	const worst = Int32Array.from(rank);
+	for (let d = 0; d < draws; d++) {
+		for (let j = 0; j < base.length; j++) w[j] = base[j]! * (1 - spread + 2 * spread * random());
+		scoreInto(data, w, score, coverage, ranked);
 		rankInto(score, order, rank);
 		for (let i = 0; i < data.n; i++) {
 			const r = rank[i]!;
 			if (r === 0) continue;
-			if (best[i] === 0 || r < best[i]!) best[i] = r;
+			if (r < best[i]!) best[i] = r;
 			if (r > worst[i]!) worst[i] = r;
 		}
-	};
-	once(() => 1);
-	for (let d = 0; d < draws; d++) once(() => 1 - spread + 2 * spread * random());
+	}
 	return { best, worst };
 }
 

@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import reference from '../../../tests/spdep/eb.expected.json';
 import { crudeRate, globalEmpiricalBayes, localEmpiricalBayes, percentChange } from './rates';
+
+/** Compares to R's value (per 100,000): 1e-9 absolute, or relative for large values. */
+function expectClose(actual: number | null, expected: number, what: string) {
+	expect(actual, what).not.toBeNull();
+	expect(Math.abs(actual! - expected), `${what}: ${actual} vs R ${expected}`).toBeLessThanOrEqual(
+		1e-9 * Math.max(1, Math.abs(expected))
+	);
+}
+
+/** The lattice of tests/spdep/eb-reference.R: a 6 × 6 queen grid and an island. */
+const lattice = reference.count.map((count, i) => ({ count, population: reference.population[i]! }));
 
 describe('crude rates and change', () => {
 	it('divides by the population and refuses an empty one', () => {
@@ -78,5 +90,35 @@ describe('local empirical Bayes (spdep EBlocal)', () => {
 		// Area 0 with neighbour 1 is the two-area global case above.
 		expect(first).toBeCloseTo(globalEmpiricalBayes(areas.slice(0, 2), 1)[0]!, 12);
 		expect(island).toBeCloseTo(7 / 50, 12);
+	});
+
+	it('gives 0 to a set without events, where spdep gives NaN (0/0)', () => {
+		const none = [
+			{ count: 0, population: 100 },
+			{ count: 0, population: 200 }
+		];
+		expect(localEmpiricalBayes(none, [[1], [0]])).toEqual([0, 0]);
+	});
+});
+
+describe('empirical Bayes against R spdep 1.2-7 (tests/spdep/eb-reference.R)', () => {
+	it('gives EBest(n, x) for the global estimate', () => {
+		const ours = globalEmpiricalBayes(lattice, reference.per);
+		reference.EBest.forEach((r, i) => expectClose(ours[i]!, r, `EBest ${i}`));
+	});
+
+	it("gives EBlocal(ri, ni, nb, geoda = TRUE), GeoDa's variant, for the local estimate", () => {
+		const ours = localEmpiricalBayes(lattice, reference.neighbours, reference.per);
+		reference.EBlocalGeoda.forEach((r, i) => expectClose(ours[i]!, r, `EBlocal geoda ${i}`));
+	});
+
+	it("differs from spdep's default EBlocal(ri, ni, nb), so the claim can fail", () => {
+		const ours = localEmpiricalBayes(lattice, reference.neighbours, reference.per);
+		const gaps = reference.EBlocal.map((r, i) => Math.abs(ours[i]! - r));
+		// Every area but the island is off by more than 1e-6 per 100,000 (1,000 times the tolerance
+		// above), up to 42.6; the island agrees: a set of one has a single local mean in both variants.
+		expect(gaps.filter((gap) => gap > 1e-6)).toHaveLength(lattice.length - 1);
+		expect(gaps[lattice.length - 1]).toBeLessThanOrEqual(1e-9);
+		expect(Math.max(...gaps)).toBeGreaterThan(1);
 	});
 });
