@@ -72,6 +72,28 @@ describe('the reported-issues map', () => {
 	});
 });
 
+describe('a period its sources cover in part', () => {
+	it('is named in the legend and the panel: domestic violence 2023 is January–February', async () => {
+		const { page } = await open();
+		await signIn(
+			page,
+			inject('planner'),
+			'/?c=domestic-violence&from=2023-01&to=2023-12&measure=rate&m=11001'
+		);
+		await page.locator('[data-testid="map"][data-ready="true"]').waitFor({ timeout: 60_000 });
+		const legend = page.getByTestId('legend');
+		await expect.poll(() => legend.textContent(), { timeout: 30_000 }).toContain('enero–febrero de 2023');
+		expect(await legend.textContent()).toContain('Cubre enero–febrero de 2023 (2 de 12 meses)');
+		expect(await legend.textContent()).toContain('por 100.000 habitantes al año');
+		const row = page.getByTestId('municipality-issues').locator('tr[data-category="domestic-violence"]');
+		await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('enero–febrero de 2023');
+		// The ten months the Police file does not hold are drawn as not covered, not as zeros.
+		const uncovered = page.getByTestId('municipality-issues').locator('rect.uncovered');
+		await expect.poll(() => uncovered.count()).toBe(10);
+		await saveScreenshot(page, 'partial-period-domestic-violence-2023');
+	});
+});
+
 describe('the import page', () => {
 	it('lets a planner upload a file, rejects it whole for one bad row, then loads the good rows', async () => {
 		const { page } = await open();
