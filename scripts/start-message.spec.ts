@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/lib/server/config';
-import { startMessage } from './start-message';
+import { firstAdminHint, startMessage } from './start-message';
 
 /** Issue #14, origin: what `npm start` prints is where signing in works. */
 const configFor = (env: Record<string, string>) =>
@@ -36,5 +36,15 @@ describe('the start message of npm start', () => {
 	it('marks a plain-http origin off loopback as one where signing in cannot work', () => {
 		const message = startMessage(configFor({ HOST: '0.0.0.0', ORIGIN: 'http://192.168.1.5:3000' }));
 		expect(message).toContain('  http://192.168.1.5:3000  (sin HTTPS, sin ingreso / no HTTPS, no sign-in)');
+	});
+});
+
+describe('the first-admin hint of npm start', () => {
+	it('gives the command to create the first admin, in Spanish and English, only while there is none', () => {
+		const hint = firstAdminHint(0);
+		expect(hint).toContain('npm run user:add -- --email usted@ejemplo.org --role admin');
+		expect(hint).toMatch(/Aún no hay ninguna cuenta de administración/);
+		expect(hint).toMatch(/No admin account yet/);
+		expect(firstAdminHint(1)).toBe('');
 	});
 });

@@ -18,3 +18,17 @@ export function startMessage(config: Pick<AppConfig, 'host' | 'acceptedOrigins'>
 	}
 	return `${text.join('\n')}\n`;
 }
+
+/**
+ * What a newcomer needs when nobody can sign in yet: the command that creates the first admin
+ * (the password is asked for, never put on the command line). Empty once an admin exists.
+ */
+export function firstAdminHint(admins: number): string {
+	if (admins > 0) return '';
+	return [
+		'Aún no hay ninguna cuenta de administración. Cree la primera (la contraseña se pide aparte):',
+		'No admin account yet. Create the first one (the password is asked for separately):',
+		'  npm run user:add -- --email usted@ejemplo.org --role admin',
+		''
+	].join('\n');
+}

@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { FORWARDED_PROTOCOL_HEADER, pinRequestOrigin } from '../src/lib/server/auth/csrf';
 import { loadConfig, type AppConfig } from '../src/lib/server/config';
 import { ensureAppBuilt } from './build-app';
-import { startMessage } from './start-message';
+import { openDatabase } from '../src/lib/server/db/connection';
+import { firstAdminHint, startMessage } from './start-message';
 import { prepareData } from './prepare-data';
 
 /**
@@ -25,6 +26,21 @@ async function main(): Promise<void> {
 	await serve(config);
 	console.log(`\nResiliencia está lista / is ready: ${config.origin}/`);
 	console.log(startMessage(config));
+	const hint = firstAdminHint(countAdmins(config.databaseFile));
+	if (hint) console.log(hint);
+}
+
+/** Active admins in the database (prepareData has migrated it). */
+function countAdmins(file: string): number {
+	const db = openDatabase(file);
+	try {
+		const row = db.prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0").get() as {
+			n: number;
+		};
+		return row.n;
+	} finally {
+		db.close();
+	}
 }
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
