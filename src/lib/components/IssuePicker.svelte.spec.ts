@@ -152,6 +152,21 @@ describe('IssuePicker', () => {
 		expect(props.onchange).toHaveBeenLastCalledWith({ from: '2019-04', to: '2019-06' });
 	});
 
+	it('chooses the period with month pickers in Spanish, bounded by the categories’ months', () => {
+		const props = open({ categories: ['homicide'] });
+		const from = document.querySelector<HTMLFieldSetElement>('[data-testid="period-from"]')!;
+		expect(from.querySelector('legend')!.textContent).toBe('Desde');
+		expect(from.dataset.value).toBe('2019-01');
+		const month = document.querySelector<HTMLSelectElement>('[data-testid="period-from-month"]')!;
+		expect(month.options[0]!.textContent).toBe('Enero');
+		expect(
+			[...document.querySelectorAll('[data-testid="period-to-year"] option')].map((o) => o.textContent)
+		).toEqual(['2019']);
+		month.value = '04';
+		month.dispatchEvent(new Event('change', { bubbles: true }));
+		expect(props.onchange).toHaveBeenLastCalledWith({ from: '2019-04' });
+	});
+
 	it('moves the whole window with the slider', () => {
 		const layer = layerWith();
 		layer.period = { from: '2019-01', to: '2019-03', snapped: false, label: '2019-01 – 2019-03' };

@@ -237,6 +237,8 @@ const es = {
 	'issues.to': 'Hasta',
 	'issues.play': 'Reproducir mes a mes',
 	'issues.pause': 'Pausar',
+	'period.month': 'Mes',
+	'period.year': 'Año',
 	'issues.empty':
 		'No hay reportes cargados. Importe datos con «npm run import -- reports ARCHIVO --mapping MAPEO».',
 	'issues.loading': 'Cargando cifras…',
@@ -796,6 +798,8 @@ const en: Messages = {
 	'issues.to': 'To',
 	'issues.play': 'Play month by month',
 	'issues.pause': 'Pause',
+	'period.month': 'Month',
+	'period.year': 'Year',
 	'issues.empty':
 		'No reports are loaded. Import data with "npm run import -- reports FILE --mapping MAPPING".',
 	'issues.loading': 'Loading figures…',
