@@ -5,7 +5,7 @@ import { importReports } from '../src/lib/server/import/importer';
 import { resolveMapping } from '../src/lib/server/import/mappings';
 import { createResolverFactory } from '../src/lib/server/import/resolvers';
 import { createTestContext } from '../tests/api/helpers';
-import { describeLeftOut, readRejects } from './left-out-rows';
+import { describeLeftOut, parseArgs, readRejects } from './left-out-rows';
 
 /**
  * scripts/left-out-rows.ts reads what the default import writes with skip-invalid: here a
@@ -57,5 +57,16 @@ describe('left-out rows', () => {
 		);
 		expect(readRejects(path.join(ctx.dir, 'none'))).toEqual([]);
 		expect(describeLeftOut([])).toBe('0 rows left out');
+	});
+
+	it('can be restricted to some mappings and keep its database', () => {
+		expect(parseArgs([])).toEqual({});
+		expect(parseArgs(['--only', 'policia-extorsion,mineria-evoa', '--keep'])).toEqual({
+			only: ['policia-extorsion', 'mineria-evoa'],
+			keep: true
+		});
+		expect(parseArgs(['--only=policia-amenazas'])).toEqual({ only: ['policia-amenazas'] });
+		expect(() => parseArgs(['--only'])).toThrow(/needs mapping ids/);
+		expect(() => parseArgs(['--all'])).toThrow(/unknown option --all/);
 	});
 });

@@ -15,9 +15,11 @@ import { loadDefaultData } from '../src/lib/server/reports/default-data';
  * dataset, file line, column, reason, and the source's values. The app's database and
  * .build/import-rejects/ are not touched; the temporary folder is removed at the end.
  *
- *   npx tsx scripts/left-out-rows.ts
+ *   npx tsx scripts/left-out-rows.ts [--only MAPPING,MAPPING] [--keep]
  *
- * Takes a few minutes (every row of every dataset is read).
+ * Takes a few minutes (every row of every dataset is read). `--only` imports the datasets of those
+ * mappings only; `--keep` keeps the temporary folder (its database, to query the imported counts)
+ * and prints its path on stderr instead of removing it.
  */
 
 export type LeftOutRow = { dataset: string; line: number; column: string; reason: string; values: string };
@@ -58,8 +60,29 @@ export function describeLeftOut(rows: readonly LeftOutRow[]): string {
 	].join('\n');
 }
 
+export type LeftOutOptions = { only?: readonly string[]; keep?: boolean };
+
+/** `--only a,b` and `--keep` from the command line. */
+export function parseArgs(argv: readonly string[]): LeftOutOptions {
+	const options: LeftOutOptions = {};
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		if (arg === '--keep') options.keep = true;
+		else if (arg === '--only' || arg.startsWith('--only=')) {
+			const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
+			const ids = (value ?? '').split(',').filter((id) => id !== '');
+			if (ids.length === 0)
+				throw new Error('--only needs mapping ids, e.g. --only policia-extorsion,mineria-evoa');
+			options.only = ids;
+		} else
+			throw new Error(`unknown option ${arg} (usage: left-out-rows.ts [--only MAPPING,MAPPING] [--keep])`);
+	}
+	return options;
+}
+
 export async function leftOutRows(
-	env: Record<string, string | undefined> = process.env
+	env: Record<string, string | undefined> = process.env,
+	options: LeftOutOptions = {}
 ): Promise<LeftOutRow[]> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resiliencia-left-out-'));
 	try {
@@ -77,20 +100,27 @@ export async function leftOutRows(
 				outDir: config.boundariesDir,
 				log: () => {}
 			});
-			const report = await loadDefaultData(db, config, (line) => console.error(line));
-			if (report.loaded.length === 0) throw new Error(`no real datasets at ${config.realDataDir}`);
+			const report = await loadDefaultData(db, config, (line) => console.error(line), options.only);
+			if (report.loaded.length === 0)
+				throw new Error(
+					options.only
+						? `no real datasets for ${options.only.join(', ')} at ${config.realDataDir}`
+						: `no real datasets at ${config.realDataDir}`
+				);
 			if (report.missing.length > 0) throw new Error(`datasets not found: ${report.missing.join(', ')}`);
 		} finally {
 			db.close();
 		}
 		return readRejects(config.rejectsDir);
 	} finally {
-		fs.rmSync(dir, { recursive: true, force: true });
+		if (options.keep) console.error(`Kept ${dir} (database: ${path.join(dir, 'resiliencia.db')})`);
+		else fs.rmSync(dir, { recursive: true, force: true });
 	}
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-	leftOutRows()
+	Promise.resolve()
+		.then(() => leftOutRows(process.env, parseArgs(process.argv.slice(2))))
 		.then((rows) => console.log(describeLeftOut(rows)))
 		.catch((error: unknown) => {
 			console.error(error instanceof Error ? error.message : error);

@@ -236,5 +236,37 @@ describe('coverage, denominators, absence and units', () => {
 		expect(coverage('coca-simci')).toMatchObject({ precision: 'year', absence: 'zero' });
 		expect(coverage('desplazamiento-panel')).toMatchObject({ precision: 'year', absence: 'unknown' });
 		expect(coverage('lideres-sociales')).toMatchObject({ absence: 'unknown' });
+		// Issue 18: extortion and threats to 31 Oct 2025, threats without 2021–2022 (lost workbooks).
+		expect(coverage('policia-extorsion')).toMatchObject({
+			from: '2010-01',
+			to: '2025-10',
+			precision: 'day',
+			absence: 'zero',
+			gaps: []
+		});
+		expect(coverage('policia-amenazas')).toMatchObject({
+			from: '2010-01',
+			to: '2025-10',
+			precision: 'day',
+			absence: 'zero',
+			gaps: [{ from: '2021-01', to: '2022-12' }]
+		});
+		// A memory register, 65 % undated: a municipality without dated cases is no data, not zero.
+		expect(coverage('cnmh-reclutamiento')).toMatchObject({
+			from: '1962-01',
+			to: '2021-11',
+			absence: 'unknown'
+		});
+		expect(coverage('mineria-evoa')).toMatchObject({
+			from: '2018-01',
+			to: '2020-12',
+			precision: 'year',
+			absence: 'zero'
+		});
+		expect(resolveShippedMapping('policia-amenazas').category).toEqual({ value: 'threats' });
+		expect(resolveShippedMapping('mineria-evoa').count).toEqual({
+			column: 'hectareas_explotacion_ilicita',
+			format: 'plain'
+		});
 	});
 });

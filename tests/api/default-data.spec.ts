@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config';
@@ -19,6 +20,41 @@ describe('the default data loaded on start', () => {
 			expect(lines.join('\n')).toContain(path.join(ctx.dir, 'no-shared-here', 'data', 'real'));
 			const extent = (await (await ctx.api.request('/api/stats/extent')).json()) as { from: string | null };
 			expect(extent.from).toBeNull();
+		} finally {
+			ctx.cleanup();
+		}
+	});
+
+	it('can load the datasets of some mappings only (scripts/left-out-rows.ts --only)', async () => {
+		const ctx = createTestContext();
+		try {
+			const shared = path.join(ctx.dir, 'shared');
+			const file = path.join(shared, 'data', 'real', 'mineria-evoa', 'evoa_municipal_2018_2020.csv');
+			fs.mkdirSync(path.dirname(file), { recursive: true });
+			fs.writeFileSync(
+				file,
+				[
+					'a_o,codigo_departamento,departamento,codigo_municipio,municipio,hectareas_con_permisos,hectareas_en_transito_a,hectareas_explotacion_ilicita,total_evidencia_explotacion,cod_mpio',
+					'2019,5,ANTIOQUIA,5120,CÁCERES,1,2,30,33,05120'
+				].join('\n') + '\n'
+			);
+			const config = loadConfig({
+				RESILIENCIA_SHARED_DIR: shared,
+				RESILIENCIA_DB: ctx.config.databaseFile,
+				RESILIENCIA_BUILD_DIR: path.join(ctx.dir, 'build')
+			});
+			const report = await loadDefaultData(ctx.db, config, () => {}, ['mineria-evoa']);
+			// The other datasets are not asked for, so not missing either.
+			expect(report).toEqual({
+				loaded: ['mineria-evoa/evoa_municipal_2018_2020.csv'],
+				skipped: [],
+				missing: []
+			});
+			const n = ctx.db
+				.prepare("SELECT sum(count) FROM reports WHERE category = 'illegal-mining'")
+				.pluck()
+				.get();
+			expect(n).toBe(30);
 		} finally {
 			ctx.cleanup();
 		}

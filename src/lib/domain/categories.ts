@@ -20,6 +20,7 @@ export const CATEGORY_IDS = [
 	'illicit-crops',
 	'illegal-mining',
 	'extortion',
+	'threats',
 	'lgbtiq-violence',
 	'land-conflict',
 	'landmines'

@@ -78,6 +78,71 @@ describe('coverage of a period', () => {
 		expect(alignedWindows(a, periodCoverage([sexualViolence], m('2024-01'), m('2024-06')))).toBeNull();
 	});
 
+	it('a gap in the middle of a source is never covered: a window keeps the latest stretch around it', () => {
+		// The Police threats: 2010-01 – 2025-10 without 2021–2022 (lost workbooks).
+		const threats = combineSources([
+			source({ from: '2010-01', to: '2025-10', gaps: [{ from: '2021-01', to: '2022-12' }] })
+		])!;
+		expect(threats.gaps?.map(labels)).toEqual([['2021-01', '2022-12']]);
+		expect(effectiveWindow([threats], m('2021-01'), m('2022-12'))).toBeNull();
+		expect(effectiveWindow([threats], m('2022-03'), m('2022-03'))).toBeNull();
+		expect(labels(effectiveWindow([threats], m('2020-01'), m('2023-12')))).toEqual(['2023-01', '2023-12']);
+		expect(labels(effectiveWindow([threats], m('2020-01'), m('2021-06')))).toEqual(['2020-01', '2020-12']);
+		expect(labels(effectiveWindow([threats], m('2022-07'), m('2023-03')))).toEqual(['2023-01', '2023-03']);
+		expect(labels(effectiveWindow([threats], m('2019-01'), m('2019-12')))).toEqual(['2019-01', '2019-12']);
+		const c = periodCoverage([threats], m('2020-01'), m('2023-12'));
+		expect([c.coveredMonths, c.months, c.partial]).toEqual([12, 48, true]);
+		expect(coverageNote(c, 'es')).toBe('Cubre 2023 (12 de 48 meses)');
+		expect(coverageNote(periodCoverage([threats], m('2021-01'), m('2021-12')), 'en')).toBe(
+			'The sources do not cover 2021: no data'
+		);
+		// Summed with another category, the gap applies to the sum; in a department too.
+		const homicide = combineSources([source({ from: '2003-01', to: '2024-12' })])!;
+		expect(labels(effectiveWindow([homicide, threats], m('2022-01'), m('2025-12')))).toEqual([
+			'2023-01',
+			'2024-12'
+		]);
+		expect(effectiveWindow([threats], m('2021-01'), m('2021-12'), '05')).toBeNull();
+		// Comparing 2023 with 2022: 2022 is not covered, so there is nothing to compare.
+		expect(
+			alignedWindows(
+				periodCoverage([threats], m('2023-01'), m('2023-12')),
+				periodCoverage([threats], m('2022-01'), m('2022-12'))
+			)
+		).toBeNull();
+	});
+
+	it('with a yearly category, the stretch kept around a gap is made of whole years', () => {
+		const yearly = combineSources([
+			source({
+				from: '2010-01',
+				to: '2020-12',
+				precision: 'year',
+				gaps: [{ from: '2015-01', to: '2015-12' }]
+			})
+		])!;
+		// 2016-01 – 2016-06 holds no whole year: the window falls back to the stretch before the gap.
+		expect(labels(effectiveWindow([yearly], m('2013-01'), m('2016-06')))).toEqual(['2013-01', '2014-12']);
+		expect(labels(effectiveWindow([yearly], m('2013-01'), m('2017-12')))).toEqual(['2016-01', '2017-12']);
+		expect(effectiveWindow([yearly], m('2014-06'), m('2016-06'))).toBeNull();
+	});
+
+	it('the months between two sources of one category are a gap, not covered by the hull', () => {
+		const c = combineSources([
+			source({ from: '2016-01', to: '2019-12', absence: 'unknown' }),
+			source({ from: '1996-01', to: '2012-12', precision: 'year' })
+		])!;
+		expect(c.gaps?.map(labels)).toEqual([['2013-01', '2015-12']]);
+		expect(effectiveWindow([c], m('2014-01'), m('2014-12'))).toBeNull();
+		// A gap one source has and another covers is covered.
+		const filled = combineSources([
+			source({ from: '2010-01', to: '2025-10', gaps: [{ from: '2021-01', to: '2022-12' }] }),
+			source({ from: '2021-01', to: '2021-12' })
+		])!;
+		expect(filled.gaps?.map(labels)).toEqual([['2022-01', '2022-12']]);
+		expect(combineSources([source({ from: '2010-01', to: '2020-12' })])!.gaps).toBeUndefined();
+	});
+
 	it('describes ranges across years', () => {
 		expect(describeRange({ first: m('2019-03'), last: m('2020-02') }, 'es')).toBe(
 			'marzo de 2019 – febrero de 2020'
@@ -96,5 +161,18 @@ describe('coverage of a period', () => {
 		expect(
 			SourceCoverage.safeParse({ from: '2020-01', to: '2021-01', precision: 'week', absence: 'zero' }).success
 		).toBe(false);
+		// A gap lies strictly inside the span (otherwise the span itself is shorter), and is a span.
+		const withGap = (from: string, to: string) =>
+			SourceCoverage.safeParse({
+				from: '2010-01',
+				to: '2025-10',
+				precision: 'day',
+				absence: 'zero',
+				gaps: [{ from, to }]
+			}).success;
+		expect(withGap('2021-01', '2022-12')).toBe(true);
+		expect(withGap('2010-01', '2012-12')).toBe(false);
+		expect(withGap('2024-01', '2025-10')).toBe(false);
+		expect(withGap('2022-12', '2021-01')).toBe(false);
 	});
 });

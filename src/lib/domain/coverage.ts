@@ -7,6 +7,9 @@ import { monthIndex } from './monthly-cube';
  * municipality it never lists had no events (a national registry or census: absence is zero) or is
  * simply not known (a compilation, a panel that leaves places out: absence is "no data").
  *
+ * A source may miss whole months in the middle of its span (the Police threats workbooks of 2021
+ * and 2022 are lost): `gaps` lists them, and no window ever includes one.
+ *
  * Every figure over a period is computed over the months its categories cover (the "effective
  * window") and says so, so that a year covered January–May is never read as a whole year, and a
  * comparison compares the same covered months. Pure: the statistics index and the release use it.
@@ -37,11 +40,20 @@ export const SourceCoverage = z
 		departments: z
 			.record(z.string().regex(/^\d{2}$/, 'a department is a 2-digit DANE code'), MonthSpan)
 			.default({}),
+		/**
+		 * Months inside `from` … `to` the source does not cover anywhere (a lost year): a window never
+		 * includes them, so a registry's zero is not claimed there.
+		 */
+		gaps: z.array(MonthSpan).default([]),
 		/** Why, in a sentence (shown to planners). */
 		note: z.string().max(500).optional()
 	})
 	.strict()
-	.refine((c) => c.from <= c.to, { message: '`from` must not be after `to`' });
+	.refine((c) => c.from <= c.to, { message: '`from` must not be after `to`' })
+	.refine((c) => c.gaps.every((g) => c.from < g.from && g.to < c.to), {
+		message: 'a gap must lie strictly inside `from` … `to` (otherwise move `from` or `to`)',
+		path: ['gaps']
+	});
 export type SourceCoverage = z.infer<typeof SourceCoverage>;
 
 /** Months as indices (monthIndex), inclusive. */
@@ -53,6 +65,8 @@ export type CategoryCoverage = {
 	absence: Absence;
 	/** Department code → its own months, where they differ from `range`. */
 	departments: ReadonlyMap<string, MonthRange>;
+	/** Months inside `range` that no source covers (everywhere), in order; none when left out. */
+	gaps?: readonly MonthRange[];
 };
 
 const PRECISION_ORDER: Record<Precision, number> = { day: 0, month: 1, year: 2 };
@@ -63,7 +77,9 @@ function rangeOf(span: { from: string; to: string }): MonthRange {
 
 /**
  * One category's coverage from the sources that feed it: the hull of their months, the coarsest
- * precision, and absence is zero when any of them is a registry that would list every event.
+ * precision, and absence is zero when any of them is a registry that would list every event. The
+ * months of the hull that no source covers (a source's gaps, or a stretch between two sources'
+ * spans) are the category's gaps.
  */
 export function combineSources(sources: readonly SourceCoverage[]): CategoryCoverage | null {
 	if (sources.length === 0) return null;
@@ -87,13 +103,40 @@ export function combineSources(sources: readonly SourceCoverage[]): CategoryCove
 			);
 		}
 	}
-	return { range: { first, last }, precision, absence, departments };
+	const gaps = uncoveredStretches(
+		first,
+		last,
+		sources.map((s) => ({ range: rangeOf(s), gaps: s.gaps.map(rangeOf) }))
+	);
+	return { range: { first, last }, precision, absence, departments, ...(gaps.length > 0 ? { gaps } : {}) };
+}
+
+/** The stretches of first … last that none of the spans covers (a span covers its range minus its gaps). */
+function uncoveredStretches(
+	first: number,
+	last: number,
+	spans: readonly { range: MonthRange; gaps: readonly MonthRange[] }[]
+): MonthRange[] {
+	const covers = (t: number) =>
+		spans.some(
+			(s) => s.range.first <= t && t <= s.range.last && !s.gaps.some((g) => g.first <= t && t <= g.last)
+		);
+	const out: MonthRange[] = [];
+	for (let t = first; t <= last; t++) {
+		if (covers(t)) continue;
+		const previous = out[out.length - 1];
+		if (previous && previous.last === t - 1) previous.last = t;
+		else out.push({ first: t, last: t });
+	}
+	return out;
 }
 
 /**
  * The months of `from` … `to` that every category covers (in `department`, when given), or null
  * when there is none. With a yearly category among them the window keeps whole years only, so a
- * yearly figure is never counted for a part of its year (nor as January).
+ * yearly figure is never counted for a part of its year (nor as January). A window is one stretch
+ * of months: when a category's gap cuts the period, it is the latest stretch the categories cover
+ * (2020–2023 of a source without 2021–2022 is 2023), and the answer's coverage note says so.
  */
 export function effectiveWindow(
 	coverages: readonly CategoryCoverage[],
@@ -104,12 +147,29 @@ export function effectiveWindow(
 	let first = from;
 	let last = to;
 	let yearly = false;
+	const gaps: MonthRange[] = [];
 	for (const c of coverages) {
 		const r = (department !== undefined ? c.departments.get(department) : undefined) ?? c.range;
 		first = Math.max(first, r.first);
 		last = Math.min(last, r.last);
 		if (c.precision === 'year') yearly = true;
+		if (c.gaps) gaps.push(...c.gaps);
 	}
+	// The stretches left between the gaps, latest first; the first that keeps a month (a whole year
+	// with a yearly category) is the window.
+	gaps.sort((a, b) => b.last - a.last);
+	let end = last;
+	for (const gap of [...gaps, { first: -Infinity, last: -Infinity }]) {
+		if (gap.first > end) continue;
+		const window = wholeYears(Math.max(first, gap.last + 1), end, yearly);
+		if (window) return window;
+		end = Math.min(end, gap.first - 1);
+		if (end < first) return null;
+	}
+	return null;
+}
+
+function wholeYears(first: number, last: number, yearly: boolean): MonthRange | null {
 	if (yearly) {
 		first = Math.ceil(first / 12) * 12;
 		last = Math.floor((last + 1) / 12) * 12 - 1;

@@ -75,7 +75,12 @@ export function figureNotes(
 								from: monthLabel(c.range.first),
 								to: monthLabel(c.range.last),
 								precision: c.precision,
-								absence: c.absence
+								absence: c.absence,
+								...(c.gaps && c.gaps.length > 0
+									? {
+											gaps: c.gaps.map((g) => ({ from: monthLabel(g.first), to: monthLabel(g.last) }))
+										}
+									: {})
 							}
 						: null
 				])

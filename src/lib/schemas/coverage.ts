@@ -32,7 +32,9 @@ export const FigureCoverage = z.object({
 				from: Month,
 				to: Month,
 				precision: z.enum(['day', 'month', 'year']),
-				absence: z.enum(['zero', 'unknown'])
+				absence: z.enum(['zero', 'unknown']),
+				/** Months inside from … to that its sources do not cover (e.g. a lost year). */
+				gaps: z.array(z.object({ from: Month, to: Month })).optional()
 			})
 			.nullable()
 	)

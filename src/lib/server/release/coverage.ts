@@ -20,7 +20,8 @@ export function storedCoverages(
 			last: c.range.last,
 			precision: c.precision,
 			absence: c.absence,
-			departments: Object.fromEntries(c.departments)
+			departments: Object.fromEntries(c.departments),
+			...(c.gaps && c.gaps.length > 0 ? { gaps: c.gaps.map((g) => ({ ...g })) } : {})
 		};
 	}
 	return out;
@@ -44,7 +45,8 @@ function derived(release: Release) {
 							range: { first: stored.first, last: stored.last },
 							precision: stored.precision,
 							absence: stored.absence,
-							departments: new Map(Object.entries(stored.departments))
+							departments: new Map(Object.entries(stored.departments)),
+							...(stored.gaps ? { gaps: stored.gaps } : {})
 						}
 					: {
 							range: { first: monthIndex(e.from), last: monthIndex(e.to) },

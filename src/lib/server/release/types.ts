@@ -97,6 +97,8 @@ export type StoredCoverage = {
 	precision: 'day' | 'month' | 'year';
 	absence: 'zero' | 'unknown';
 	departments: Record<string, { first: number; last: number }>;
+	/** Months inside first … last that no source covers (domain/coverage.ts); none when absent. */
+	gaps?: { first: number; last: number }[];
 };
 
 /** Everything but the cells, as stored in `releases.facts`. */

@@ -25,9 +25,12 @@ export type DefaultDataReport = { loaded: string[]; skipped: string[]; missing: 
 export async function loadDefaultData(
 	db: DB,
 	config: AppConfig,
-	log: (line: string) => void = console.log
+	log: (line: string) => void = console.log,
+	/** Only the datasets of these mappings (scripts/left-out-rows.ts --only); all when left out. */
+	only?: readonly string[]
 ): Promise<DefaultDataReport> {
 	const spec = Defaults.parse(defaults);
+	if (only) spec.datasets = spec.datasets.filter((d) => only.includes(d.mapping));
 	const report: DefaultDataReport = { loaded: [], skipped: [], missing: [] };
 	if (!fs.existsSync(config.realDataDir)) {
 		log(
