@@ -27,7 +27,7 @@ function layerWith({ restricted = false } = {}) {
 		categories: {
 			homicide: { from: '2019-01', to: '2019-12' },
 			'sexual-violence': { from: '2019-01', to: '2019-12' },
-			'illicit-crops': { from: '2019-01', to: '2019-12' }
+			'illicit-crops': { from: '2001-01', to: '2019-12' }
 		},
 		attributions: {},
 		yearly: []
@@ -68,10 +68,34 @@ describe('IssuePicker', () => {
 	it('offers only the categories with figures, and density while none is chosen', () => {
 		open({}, layerWith({ restricted: true }));
 		const labels = [...document.querySelectorAll('li label')].map((l) => l.textContent!.trim());
-		expect(labels).toEqual(['Homicidio', 'Violencia sexual sensible', 'Cultivos ilícitos (coca)']);
+		// Each with the years its sources cover.
+		expect(labels).toEqual([
+			'Homicidio 2019',
+			'Violencia sexual 2019 sensible',
+			'Cultivos ilícitos (coca) 2001–2019'
+		]);
 		expect(document.querySelector<HTMLInputElement>('input[type=radio]')!.checked).toBe(true);
 		// Measure, classes and period appear with a category.
 		expect(document.querySelector('[data-testid="measure-select"]')).toBeNull();
+	});
+
+	it('names the categories no loaded source covers, with how a planner adds one', () => {
+		open({}, layerWith({ restricted: true }));
+		const note = document.querySelector('[data-testid="categories-without-source"]')!.textContent!;
+		expect(note).toContain('Sin fuente cargada todavía');
+		expect(note).toContain('Extorsión');
+		expect(note).toContain('Violencia contra población LGBTIQ+');
+		expect(note).not.toContain('Homicidio');
+		expect(note).toContain('npm run import');
+	});
+
+	it('tells the public which categories have no source yet, without import instructions', () => {
+		open({});
+		const note = document.querySelector('[data-testid="categories-without-source"]')!.textContent!;
+		expect(note).toContain('Sin fuente de datos todavía');
+		expect(note).toContain('Microtráfico');
+		expect(note).not.toContain('Cultivos ilícitos');
+		expect(note).not.toContain('import');
 	});
 
 	it('asks for a category when one is ticked, and keeps hectares apart from counts of people', () => {
@@ -97,10 +121,10 @@ describe('IssuePicker', () => {
 		const labels = radios.map((r) => r.closest('label')!.textContent!.trim());
 		// The group first, then the categories with figures; all in one radio group with density.
 		expect(labels).toEqual([
-			'Todas las categorías no sensibles',
-			'Homicidio',
-			'Violencia sexual sensible',
-			'Cultivos ilícitos (coca)'
+			'Todas las categorías no sensibles 2019',
+			'Homicidio 2019',
+			'Violencia sexual 2019 sensible',
+			'Cultivos ilícitos (coca) 2001–2019'
 		]);
 		expect(new Set(radios.map((r) => r.name))).toEqual(new Set(['indicator-mode']));
 		expect(document.querySelector('[data-testid="public-choices"]')!.textContent).toContain(

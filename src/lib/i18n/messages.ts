@@ -241,6 +241,10 @@ const es = {
 	'period.year': 'Año',
 	'issues.empty':
 		'No hay reportes cargados. Importe datos con «npm run import -- reports ARCHIVO --mapping MAPEO».',
+	'issues.withoutSource':
+		'Sin fuente cargada todavía: {categories}. Se añaden importando un archivo (página Importaciones, o «npm run import») con un mapeo de data/mappings.',
+	'issues.withoutSourcePublic':
+		'Sin fuente de datos todavía: {categories}. Aparecerán cuando se cargue una fuente.',
 	'issues.loading': 'Cargando cifras…',
 	'issues.error': 'No se pudieron cargar las cifras: {message}',
 	'issues.publicPeriod': 'El público ve meses, trimestres o años completos: se muestra {period}.',
@@ -802,6 +806,9 @@ const en: Messages = {
 	'period.year': 'Year',
 	'issues.empty':
 		'No reports are loaded. Import data with "npm run import -- reports FILE --mapping MAPPING".',
+	'issues.withoutSource':
+		'No source loaded yet: {categories}. Add one by importing a file (the Imports page, or “npm run import”) with a mapping from data/mappings.',
+	'issues.withoutSourcePublic': 'No data source yet: {categories}. They will appear once a source is loaded.',
 	'issues.loading': 'Loading figures…',
 	'issues.error': 'The figures could not be loaded: {message}',
 	'issues.publicPeriod': 'The public sees whole months, quarters or years: showing {period}.',

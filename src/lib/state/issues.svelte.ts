@@ -22,6 +22,21 @@ export type IssueStatus = 'idle' | 'loading' | 'ready' | 'error' | 'not-public';
 export type EffectivePeriod = { from: string; to: string; snapped: boolean; label: string };
 
 /**
+ * The years the sources of some categories cover, for the picker: "2010–2025", "2019" for one
+ * year, "" without data. Gaps inside (e.g. threats 2021–2022) are named by the legend and panel.
+ */
+export function coveredYears(extent: Extent | null, categories: readonly string[]): string {
+	const ranges = categories.map((c) => extent?.categories[c]).filter((r) => r !== undefined);
+	if (ranges.length === 0) return '';
+	const from = ranges.map((r) => r.from.slice(0, 4)).sort()[0]!;
+	const to = ranges
+		.map((r) => r.to.slice(0, 4))
+		.sort()
+		.at(-1)!;
+	return from === to ? from : `${from}–${to}`;
+}
+
+/**
  * The period asked for: the choice (in order), or without one the last whole year with data of
  * the chosen categories; null when they have no data.
  */
