@@ -263,6 +263,28 @@ describe('coverage, denominators, absence and units', () => {
 			precision: 'year',
 			absence: 'zero'
 		});
+		// Drug seizures: 2013, 2014, 2017 and 2018 H1 (the 2015–2016 workbooks are lost).
+		expect(coverage('policia-incautaciones')).toMatchObject({
+			from: '2013-01',
+			to: '2018-06',
+			precision: 'day',
+			absence: 'zero',
+			gaps: [{ from: '2015-01', to: '2016-12' }]
+		});
+		// CEDE's RUV displacement follows the panel (1996–2012) without overlapping it; land to 2013.
+		expect(coverage('cede-desplazamiento')).toMatchObject({
+			from: '2013-01',
+			to: '2015-12',
+			precision: 'year',
+			absence: 'unknown'
+		});
+		expect(coverage('cede-despojo-tierras')).toMatchObject({
+			from: '1993-01',
+			to: '2013-12',
+			precision: 'year',
+			absence: 'zero'
+		});
+		expect(resolveShippedMapping('cede-despojo-tierras').category).toEqual({ value: 'land-dispossession' });
 		expect(resolveShippedMapping('policia-amenazas').category).toEqual({ value: 'threats' });
 		expect(resolveShippedMapping('mineria-evoa').count).toEqual({
 			column: 'hectareas_explotacion_ilicita',

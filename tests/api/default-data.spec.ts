@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/lib/server/config';
 import { loadDefaultData } from '../../src/lib/server/reports/default-data';
@@ -55,6 +56,55 @@ describe('the default data loaded on start', () => {
 				.pluck()
 				.get();
 			expect(n).toBe(30);
+		} finally {
+			ctx.cleanup();
+		}
+	});
+
+	it('loads the CEDE panel twice by mapping, and its armed-group presence as a context layer', async () => {
+		const ctx = createTestContext();
+		try {
+			const shared = path.join(ctx.dir, 'shared');
+			const file = path.join(
+				shared,
+				'data',
+				'real',
+				'cede-conflicto',
+				'panel_conflicto_violencia_cede_1993_2015.csv.gz'
+			);
+			fs.mkdirSync(path.dirname(file), { recursive: true });
+			fs.writeFileSync(
+				file,
+				gzipSync(
+					[
+						'cod_mpio,codmpio,ano,desplazados_expulsion,o_aband_tierras,FARC_,ELN_,AUC_',
+						'52835,52835,2012,900,3,1,0,0',
+						'52835,52835,2013,1200,,1,1,0'
+					].join('\n') + '\n'
+				)
+			);
+			const config = loadConfig({
+				RESILIENCIA_SHARED_DIR: shared,
+				RESILIENCIA_DB: ctx.config.databaseFile,
+				RESILIENCIA_BUILD_DIR: path.join(ctx.dir, 'build')
+			});
+			const lines: string[] = [];
+			const only = ['cede-desplazamiento', 'cede-despojo-tierras'];
+			const report = await loadDefaultData(ctx.db, config, (line) => lines.push(line), only);
+			// One file, two mappings: each is imported (and skipped next time) on its own.
+			expect(report.loaded).toEqual([
+				'cede-conflicto/panel_conflicto_violencia_cede_1993_2015.csv.gz',
+				'cede-conflicto/panel_conflicto_violencia_cede_1993_2015.csv.gz'
+			]);
+			const sums = ctx.db.prepare('SELECT category, date, count FROM reports ORDER BY category, date').all();
+			expect(sums).toEqual([
+				{ category: 'forced-displacement', date: '2013', count: 1200 },
+				{ category: 'land-dispossession', date: '2012', count: 3 }
+			]);
+			expect(lines).toContain('Armed-group presence: 2 municipality-years (2012–2013), CEDE.');
+			const again = await loadDefaultData(ctx.db, config, () => {}, only);
+			expect(again.skipped).toHaveLength(2);
+			expect(ctx.db.prepare('SELECT count(*) FROM armed_group_presence').pluck().get()).toBe(2);
 		} finally {
 			ctx.cleanup();
 		}

@@ -9,9 +9,10 @@ import { readRejects } from '../../scripts/left-out-rows';
 import { addUser, createTestContext, loginAs } from './helpers';
 
 /**
- * The four sources of issue 18 (Police extortion and threats, CNMH recruitment, SIMCI EVOA
- * mining), each read through its shipped mapping (data/mappings/) from a few hand-written rows in
- * the column layout of the real file (../shared/data/real/PROVENANCE.md sections 11, 12, 14, 16),
+ * The sources of issue 18 (Police extortion, threats and drug seizures, CNMH recruitment, SIMCI
+ * EVOA mining, the CEDE conflict panel), each read through its shipped mapping (data/mappings/)
+ * from a few hand-written rows in the column layout of the real file
+ * (../shared/data/real/PROVENANCE.md sections 11–16),
  * into the six test municipalities (tests/api/helpers.ts): Medellín 05001, Cáceres 05120,
  * Tumaco 52835, Pasto 52001, Ipiales 52356, San Andrés 88001.
  */
@@ -86,6 +87,17 @@ const EVOA_HEADER =
 	'a_o,codigo_departamento,departamento,codigo_municipio,municipio,hectareas_con_permisos,' +
 	'hectareas_en_transito_a,hectareas_explotacion_ilicita,total_evidencia_explotacion,cod_mpio';
 
+const SEIZURES_HEADER =
+	'fecha,departamento,municipio,codigo_dane,cod_mpio,codigo_origen,dia_semana,clase_estupefaciente,' +
+	'clase_sitio,zona,unidad_medida,cantidad';
+
+const DISPLACEMENT_PANEL_HEADER =
+	'cod_mpio,anio,poblacion_proyectada,desplazados_total_RUV,desplazados_paras_RUV,desplazados_CODHES,' +
+	'desplazados_total_AS,desplazados_parasguerr_AS,desplazados_CEDE,desplazados_JYP';
+
+/** The CEDE panel's columns these mappings and the armed-group loader read (of its 318). */
+const CEDE_HEADER = 'cod_mpio,codmpio,ano,o_desplaza,desplazados_expulsion,o_aband_tierras,FARC_,ELN_,AUC_';
+
 beforeAll(async () => {
 	ctx = createTestContext();
 	await load('policia-extorsion', 'extorsion.csv.gz', [
@@ -125,6 +137,37 @@ beforeAll(async () => {
 		// No illicit hectares: nothing stored (the census's absence is zero).
 		'2020,5,ANTIOQUIA,5120,CÁCERES,40,0,0,40,05120'
 	]);
+	await load('policia-incautaciones', 'incautaciones.csv.gz', [
+		SEIZURES_HEADER,
+		'2013-01-01,NARIÑO,PASTO (CT),,52001,inferido_nombre,,MARIHUANA,VIAS PUBLICAS,URBANA,GRAMO,4',
+		// Two identical records (no id in the file): two seizures, both kept.
+		'2013-01-01,NARIÑO,PASTO (CT),,52001,inferido_nombre,,MARIHUANA,VIAS PUBLICAS,URBANA,GRAMO,4',
+		'2013-11-05,ANTIOQUIA,MEDELLÍN (CT),,05001,inferido_nombre,,EXTASIS,DISCOTECAS,URBANA,UNIDAD,12',
+		'2014-06-30,NARIÑO,TUMACO,,52835,inferido_nombre,,COCAINA,MAR,RURAL,GRAMO,1200000',
+		'2017-03-15,ANTIOQUIA,CÁCERES,05120000,05120,fuente,MIÉRCOLES,BASE DE COCA,VIAS PUBLICAS,RURAL,GRAMO,45.3',
+		'2018-06-30,NARIÑO,IPIALES,52356000,52356,fuente,SÁBADO,MARIHUANA,CASAS DE HABITACION,URBANA,GRAMO,250',
+		// Seized abroad (3 records of 2013 in the real file): no municipality, left out.
+		'2013-01-17,FLORIDA,MIAMI,,,,,HEROINA,NO DEFINIDO,URBANA,GRAMO,15500'
+	]);
+	// The displacement panel (1996–2012) and CEDE's RUV columns (1993–2015) for the same places.
+	await load('desplazamiento-panel', 'panel.csv', [
+		DISPLACEMENT_PANEL_HEADER,
+		'52835,2011,190000,700,0,0,0,0,0,0',
+		'52835,2012,191000,800,0,0,0,0,0,0'
+	]);
+	const cede = [
+		CEDE_HEADER,
+		// 2012: the panel's year; CEDE's 900 (a later RUV cut) must not be added to its 800.
+		'52835,52835,2012,900,900,3,1,0,0',
+		// A blank RUV cell is none: no land report.
+		'52835,52835,2013,1200,1200,,1,1,0',
+		'52001,52001,2014,,0,,0,0,0',
+		// 2014–2015 have no presence flags.
+		'05120,05120,2015,75,75,,,,',
+		'05001,05001,1995,10,10,2,0,0,1'
+	];
+	await load('cede-desplazamiento', 'cede.csv.gz', cede);
+	await load('cede-despojo-tierras', 'cede.csv.gz', cede);
 	await addUser(ctx.db, { email: 'planner@example.org', role: 'planner' });
 	cookie = (await loginAs(ctx.api, 'planner@example.org')).cookie!;
 });
@@ -229,5 +272,121 @@ describe('the new real sources through their shipped mappings', () => {
 		// A yearly census: no whole year in February 2019 – January 2020, so no data.
 		const shifted = await get('/api/stats/municipalities?category=illegal-mining&from=2019-02&to=2020-01');
 		expect(shifted.coverage.covered).toBeNull();
+	});
+
+	it('seizures: one report per seizure record, an enforcement proxy, 2015–2016 no data', async () => {
+		expect(results.get('policia-incautaciones')).toMatchObject({
+			rowsRead: 7,
+			reportsInserted: 6,
+			rowsRejected: 1
+		});
+		expect(stored('micro-trafficking').map((r) => [r.municipality, r.date, r.precision, r.count])).toEqual([
+			['52001', '2013-01-01', 'day', 1],
+			['52001', '2013-01-01', 'day', 1],
+			['05001', '2013-11-05', 'day', 1],
+			['52835', '2014-06-30', 'day', 1],
+			['05120', '2017-03-15', 'day', 1],
+			['52356', '2018-06-30', 'day', 1]
+		]);
+		expect(rejected('policia-incautaciones')).toMatchObject([{ line: 8, column: 'municipio' }]);
+		// The quantity stays with the seizure, in its own unit (grams and units are never summed).
+		const attributes = ctx.db
+			.prepare(
+				"SELECT attributes FROM reports WHERE category = 'micro-trafficking' AND municipality_code = ?"
+			)
+			.pluck();
+		expect(JSON.parse(attributes.get('52835') as string)).toEqual({
+			substance: 'COCAINA',
+			quantity: '1200000',
+			unit: 'GRAMO',
+			place_type: 'MAR',
+			zone: 'RURAL'
+		});
+		expect(JSON.parse(attributes.get('05001') as string)).toMatchObject({
+			substance: 'EXTASIS',
+			unit: 'UNIDAD'
+		});
+		// The legend's source line says what the figure measures.
+		const extent = await get('/api/stats/extent');
+		expect(extent.attributions['micro-trafficking']).toEqual([
+			'Fuente: Policía Nacional – DIJIN, datos.gov.co. Incautaciones: miden la acción policial, no el tráfico'
+		]);
+		const y2013 = await get('/api/stats/municipalities?category=micro-trafficking&from=2013-01&to=2013-12');
+		expect(y2013.coverage.covered).toEqual({ from: '2013-01', to: '2013-12' });
+		expect(value(y2013, '52001').count).toBe(2);
+		expect(value(y2013, '05001').count).toBe(1);
+		expect(value(y2013, '52356').count).toBe(0);
+		// The lost workbooks of 2015–2016: no data, not zero; across them, the latest stretch.
+		const lost = await get('/api/stats/municipalities?category=micro-trafficking&from=2015-01&to=2016-12');
+		expect(lost.coverage.covered).toBeNull();
+		expect(value(lost, '52835')).toMatchObject({ count: null });
+		const across = await get('/api/stats/municipalities?category=micro-trafficking&from=2014-01&to=2017-12');
+		expect(across.coverage.covered).toEqual({ from: '2017-01', to: '2017-12' });
+		expect(across.coverage.categories['micro-trafficking'].gaps).toEqual([
+			{ from: '2015-01', to: '2016-12' }
+		]);
+		expect(value(across, '05120').count).toBe(1);
+		expect(value(across, '52835').count).toBe(0);
+		// 2018 is its first half only.
+		const y2018 = await get('/api/stats/municipalities?category=micro-trafficking&from=2018-01&to=2018-12');
+		expect(y2018.coverage.note.es).toBe('Cubre enero–junio de 2018 (6 de 12 meses)');
+	});
+
+	it('CEDE displacement: 2013–2015 only, after the panel’s 1996–2012, never both for one year', async () => {
+		expect(results.get('cede-desplazamiento')).toMatchObject({
+			rowsRead: 5,
+			reportsInserted: 2,
+			rowsRejected: 0
+		});
+		expect(stored('forced-displacement').map((r) => [r.municipality, r.date, r.count])).toEqual([
+			['52835', '2011', 700],
+			['52835', '2012', 800],
+			['52835', '2013', 1200],
+			['05120', '2015', 75]
+		]);
+		const y2012 = await get('/api/stats/municipalities?category=forced-displacement&from=2012-01&to=2012-12');
+		expect(value(y2012, '52835').count).toBe(800);
+		const joined = await get(
+			'/api/stats/municipalities?category=forced-displacement&from=2011-01&to=2015-12'
+		);
+		expect(joined.coverage.covered).toEqual({ from: '2011-01', to: '2015-12' });
+		expect(joined.coverage.categories['forced-displacement']).toEqual({
+			from: '1996-01',
+			to: '2015-12',
+			precision: 'year',
+			absence: 'unknown'
+		});
+		expect(value(joined, '52835').count).toBe(2700);
+		// Absence stays unknown: the panel leaves capitals out, so no place is claimed as zero.
+		expect(value(joined, '52356').count).toBeNull();
+	});
+
+	it('CEDE land dispossession: RUV victims to 2013, a blank cell is none, its own category', async () => {
+		expect(resolveShippedMapping('cede-despojo-tierras').count).toEqual({
+			column: 'o_aband_tierras',
+			format: 'plain',
+			blank: 'zero'
+		});
+		expect(results.get('cede-despojo-tierras')).toMatchObject({
+			rowsRead: 5,
+			reportsInserted: 2,
+			rowsRejected: 0
+		});
+		expect(stored('land-dispossession').map((r) => [r.municipality, r.date, r.count])).toEqual([
+			['05001', '1995', 2],
+			['52835', '2012', 3]
+		]);
+		const { categories } = await get('/api/categories');
+		expect(categories.find((c: Json) => c.id === 'land-dispossession')).toMatchObject({
+			label: { es: 'Despojo y abandono forzado de tierras' },
+			sensitive: false,
+			unit: 'victims'
+		});
+		// The dialogues' "lack of land titles" is another issue: nothing of CEDE's is filed there.
+		expect(stored('land-conflict')).toEqual([]);
+		const y2013 = await get('/api/stats/municipalities?category=land-dispossession&from=2013-01&to=2013-12');
+		expect(value(y2013, '52835').count).toBe(0);
+		const y2014 = await get('/api/stats/municipalities?category=land-dispossession&from=2014-01&to=2014-12');
+		expect(y2014.coverage.covered).toBeNull();
 	});
 });

@@ -246,7 +246,7 @@ describe('the statistics API', () => {
 
 	it('lists the categories with labels, colour and the sensitive flag', async () => {
 		const { body } = await getJson('/api/categories');
-		expect(body.categories).toHaveLength(16);
+		expect(body.categories).toHaveLength(17);
 		expect(body.categories.find((c: Json) => c.id === 'sexual-violence')).toMatchObject({
 			label: { es: 'Violencia sexual', en: 'Sexual violence' },
 			sensitive: true

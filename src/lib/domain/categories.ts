@@ -23,6 +23,7 @@ export const CATEGORY_IDS = [
 	'threats',
 	'lgbtiq-violence',
 	'land-conflict',
+	'land-dispossession',
 	'landmines'
 ] as const;
 

@@ -337,6 +337,9 @@ const es = {
 	'trust.legend.classes': 'Clases fijas en la escala de respuesta',
 	'trust.source':
 		'Panel mensual de 50 líderes por municipio (Diálogos de Seguridad Ciudadana) — datos de demostración',
+	'context.armedGroups.title': 'Presencia de grupos armados (CEDE, hasta 2013)',
+	'context.armedGroups.none': 'sin presencia registrada',
+	'context.armedGroups.noData': 'El panel del CEDE no tiene datos de este municipio.',
 	'trust.panel.title': 'Confianza, panel de líderes',
 	'trust.scatter.title': 'Confianza frente a problemas reportados',
 	'trust.scatter.issue': 'Problema (tasa por 100.000 hab., {year})',
@@ -901,6 +904,9 @@ const en: Messages = {
 	'trust.legend.classes': 'Fixed classes on the answer scale',
 	'trust.source':
 		'Monthly panel of 50 leaders per municipality (Citizen Security Dialogues) — demonstration data',
+	'context.armedGroups.title': 'Armed-group presence (CEDE, to 2013)',
+	'context.armedGroups.none': 'no recorded presence',
+	'context.armedGroups.noData': 'The CEDE panel has no data for this municipality.',
 	'trust.panel.title': "Trust, leaders' panel",
 	'trust.scatter.title': 'Trust against reported issues',
 	'trust.scatter.issue': 'Issue (rate per 100,000 inh., {year})',

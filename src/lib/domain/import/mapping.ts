@@ -54,7 +54,17 @@ const DateRule = z.union([
 
 const CountRule = z.union([
 	z.object({ value: z.number().nonnegative() }).strict(),
-	z.object({ column: Column, format: NumberFormat.default('plain') }).strict()
+	z
+		.object({
+			column: Column,
+			format: NumberFormat.default('plain'),
+			/**
+			 * `zero`: a blank cell is a count of zero (a panel that leaves a cell empty where its source
+			 * registered nothing, e.g. CEDE's RUV columns). Left out, a blank count rejects the row.
+			 */
+			blank: z.literal('zero').optional()
+		})
+		.strict()
 ]);
 
 const ReferenceRule = z.union([

@@ -134,6 +134,32 @@ describe('createRowMapper', () => {
 			problems: [{ column: 'offence' }]
 		});
 	});
+
+	it('reads a blank count as zero only when the mapping says so (and skipZero then stores nothing)', () => {
+		const panel = (blank: boolean) =>
+			Mapping.parse({
+				id: 'panel',
+				source: 'cede',
+				attribution: 'CEDE',
+				category: { value: 'land-dispossession' },
+				municipality: { code: 'code' },
+				date: { column: 'y', format: 'YYYY' },
+				count: blank ? { column: 'n', blank: 'zero' } : { column: 'n' },
+				skipZero: true,
+				reference: { columns: ['code', 'y'] }
+			});
+		const columns = ['code', 'y', 'n'];
+		const lenient = createRowMapper(panel(true), columns, resolvers);
+		expect(lenient(['52835', '2012', ''], 2)).toEqual({ drafts: [] });
+		expect(lenient(['52835', '2012', '3'], 3)).toMatchObject({ drafts: [{ count: 3, date: '2012' }] });
+		// A wrong value is still wrong, blank or not.
+		expect(lenient(['52835', '2012', 'n/a'], 4)).toMatchObject({ problems: [{ row: 4, column: 'n' }] });
+		const strict = createRowMapper(panel(false), columns, resolvers);
+		expect(strict(['52835', '2012', ''], 5)).toEqual({
+			problems: [{ row: 5, column: 'n', reason: '"" is not a non-negative number' }]
+		});
+		expect(Mapping.safeParse({ ...panel(true), count: { column: 'n', blank: 'null' } }).success).toBe(false);
+	});
 });
 
 describe('mapping validation', () => {

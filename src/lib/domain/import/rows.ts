@@ -251,7 +251,8 @@ export function createRowMapper(
 		} else if ('value' in mapping.count) counts.push({ column: null, value: mapping.count.value, date });
 		else {
 			const column = mapping.count.column;
-			const value = parseNumber(get(column), mapping.count.format);
+			const parsed = parseNumber(get(column), mapping.count.format);
+			const value = parsed === null && mapping.count.blank === 'zero' ? 0 : parsed;
 			if (value === null || Number.isNaN(value) || value < 0) {
 				fail(column, `"${clip(get(column))}" is not a non-negative number`);
 			} else counts.push({ column, value, date });

@@ -3,6 +3,7 @@ import { compress } from 'hono/compress';
 import { createServices } from '../services';
 import { loadSession, refuseCrossOrigin, requireDeclaredAccess } from './access';
 import { analysisRoutes } from './analysis';
+import { contextRoutes } from './context';
 import { auditRoutes } from './audit';
 import { auditRefusals } from './audit-refusals';
 import { authRoutes } from './auth';
@@ -58,6 +59,7 @@ export function createApi(deps: ApiDeps) {
 		.route('/commitments', commitmentRoutes(routeDeps))
 		.route('/booklets', bookletRoutes(routeDeps))
 		.route('/analysis', analysisRoutes(routeDeps))
+		.route('/context', contextRoutes(routeDeps))
 		.route('/auth', authRoutes(routeDeps))
 		.route('/users', userRoutes(routeDeps))
 		.route('/audit', auditRoutes(routeDeps))

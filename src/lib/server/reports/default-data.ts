@@ -7,6 +7,7 @@ import type { DB } from '../db/connection';
 import { describeProblems, importReports } from '../import/importer';
 import { resolveMapping } from '../import/mappings';
 import { createResolverFactory } from '../import/resolvers';
+import { loadArmedGroups } from '../context-layers/armed-groups';
 import { loadPopulation } from './population';
 
 /**
@@ -17,7 +18,9 @@ import { loadPopulation } from './population';
 
 const Defaults = z.object({
 	datasets: z.array(z.object({ file: z.string(), mapping: z.string() })),
-	population: z.string()
+	population: z.string(),
+	/** Armed-group presence, a context layer (context-layers/armed-groups.ts), not a dataset of reports. */
+	armedGroups: z.string().optional()
 });
 
 export type DefaultDataReport = { loaded: string[]; skipped: string[]; missing: string[] };
@@ -43,6 +46,15 @@ export async function loadDefaultData(
 	if (!hasPopulation && fs.existsSync(populationFile)) {
 		const { rows, years } = await loadPopulation(db, populationFile);
 		log(`Population: ${rows} municipality-years (${years[0]}–${years[1]}), DANE.`);
+	}
+
+	if (spec.armedGroups) {
+		const file = path.join(config.realDataDir, spec.armedGroups);
+		const loaded = db.prepare('SELECT 1 FROM armed_group_presence LIMIT 1').get() !== undefined;
+		if (!loaded && fs.existsSync(file)) {
+			const { rows, years } = await loadArmedGroups(db, file);
+			log(`Armed-group presence: ${rows} municipality-years (${years[0]}–${years[1]}), CEDE.`);
+		}
 	}
 
 	const resolvers = createResolverFactory(db, config.boundariesSource);
