@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import reference from '../../../../tests/farrington/farrington.expected.json';
 import { monthIndex } from '../monthly-cube';
 import { seededRandom } from '../random';
-import { anomalyRule, farringtonFlexible, type FarringtonOptions } from './farrington';
+import { anomalyRule, farringtonFlexible, limit54Met, type FarringtonOptions } from './farrington';
 import { anomalyRule as reExported } from './rules';
 
 const configs = reference.configs as Record<string, Partial<FarringtonOptions>>;
@@ -130,6 +130,27 @@ describe('farringtonFlexible on its own', () => {
 		expect(result.referencePeriods).toBeLessThan(farringtonFlexible(baseline, first)!.referencePeriods);
 		const recentGap = [...baseline.slice(0, 117), NaN, 6, 40];
 		expect(farringtonFlexible(recentGap, first)!.enoughCases).toBe(false);
+	});
+});
+
+describe('reused working memory', () => {
+	it('gives the same result whatever was evaluated before (longer series, other options)', () => {
+		const [a, b] = reference.series;
+		const first = monthIndex(a!.first);
+		const once = farringtonFlexible(a!.counts.slice(0, 100), first);
+		farringtonFlexible([...b!.counts, ...b!.counts], first, { noPeriods: 1 });
+		farringtonFlexible(b!.counts, first, { reweight: false, thresholdMethod: 'nbPlugin' });
+		expect(farringtonFlexible(a!.counts.slice(0, 100), first)).toEqual(once);
+	});
+});
+
+describe('limit54Met', () => {
+	it('counts the last 4 periods, the current one included', () => {
+		expect(limit54Met([9, 9, 1, 1, 1, 2])).toBe(true);
+		expect(limit54Met([9, 9, 1, 1, 1, 1])).toBe(false);
+		expect(limit54Met([5])).toBe(false);
+		expect(limit54Met([0, 0, NaN, 9])).toBe(false);
+		expect(limit54Met([0, 3, 0], [3, 2])).toBe(true);
 	});
 });
 

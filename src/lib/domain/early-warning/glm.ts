@@ -3,49 +3,83 @@
  * squares exactly as R's `glm.fit` does it (McCullagh & Nelder 1989, §2.5): the same start
  * (μ = y + 0.1), the same convergence test (|dev − dev_old| / (|dev| + 0.1) < 1e-8, at most 25
  * iterations), μ floored at machine ε, and R's choice of which iteration's working weights the
- * fitted object keeps. Small and dense: the Farrington method fits a handful of columns on about 60
- * periods, so the normal equations are solved by Cholesky; callers centre their numeric columns.
+ * fitted object keeps. Small and specialised to the Farrington design — an intercept, an optional
+ * time trend and one seasonal factor, about 60 periods — so each iteration builds Xᵀ W X from
+ * per-level sums in O(n) and solves it by Cholesky; callers centre the time so the system is well
+ * conditioned (fits and tests do not change).
+ *
+ * A fit writes into a `QuasiPoissonFit` that can be reused: the alert service runs one to four fits
+ * for each of ~18,000 series, and allocating the arrays anew each time cost about a third of it.
  */
 
 const EPS = 2.220446049250313e-16;
+const LOG_EPS = Math.log(EPS);
 
-export type QuasiPoissonFit = {
-	converged: boolean;
-	iterations: number;
+/**
+ * X = [1, time, indicators of levels 1 … levels − 1] (treatment contrasts, level 0 the reference):
+ * `time` null for a model without trend, `level[i]` in 0 … levels − 1.
+ */
+export type Design = { n: number; time: Float64Array | null; level: Int32Array; levels: number };
+
+/** The number of coefficients. */
+export function columns(design: Design): number {
+	return (design.time ? 2 : 1) + design.levels - 1;
+}
+
+/** The result of a fit (arrays sized to a capacity; entries 0 … n − 1 and p × p are meaningful). */
+export class QuasiPoissonFit {
+	n = 0;
+	p = 0;
+	converged = false;
+	iterations = 0;
+	dfResidual = 0;
 	coefficients: Float64Array;
-	/** Fitted means μ. */
+	/** Fitted means μ and linear predictors η. */
 	mu: Float64Array;
+	eta: Float64Array;
 	/** R's `fit$weights`: the working weights prior × μ of the last iteration's start. */
 	workingWeights: Float64Array;
 	/** R's `fit$residuals`: working residuals (y − μ) / μ with the final μ. */
 	workingResiduals: Float64Array;
 	/** (Xᵀ W X)⁻¹ with the working weights above, row-major p × p (R's `covmat.unscaled`). */
 	covarianceUnscaled: Float64Array;
-	dfResidual: number;
-};
+	// Scratch: y log y, the normal equations, per-level sums of w, w t, w t², w z, w t z.
+	readonly yLogY: Float64Array;
+	readonly normal: Float64Array;
+	readonly sums: Float64Array;
+	readonly column: Float64Array;
+	readonly capacity: number;
+	readonly maxColumns: number;
 
-/** Rows of X (row-major, n × p), observations y, optional prior weights. */
-export type Design = { x: Float64Array; n: number; p: number };
-
-function poissonDeviance(y: ArrayLike<number>, mu: Float64Array, weights: ArrayLike<number>): number {
-	let dev = 0;
-	for (let i = 0; i < mu.length; i++) {
-		const yi = y[i]!;
-		const mi = mu[i]!;
-		dev += 2 * weights[i]! * (yi > 0 ? yi * Math.log(yi / mi) - (yi - mi) : mi);
+	constructor(capacity: number, maxColumns: number) {
+		this.capacity = capacity;
+		this.maxColumns = maxColumns;
+		this.coefficients = new Float64Array(maxColumns);
+		this.mu = new Float64Array(capacity);
+		this.eta = new Float64Array(capacity);
+		this.workingWeights = new Float64Array(capacity);
+		this.workingResiduals = new Float64Array(capacity);
+		this.covarianceUnscaled = new Float64Array(maxColumns * maxColumns);
+		this.yLogY = new Float64Array(capacity);
+		this.normal = new Float64Array(maxColumns * maxColumns);
+		this.sums = new Float64Array(5 * maxColumns);
+		this.column = new Float64Array(maxColumns);
 	}
-	return dev;
+
+	fits(n: number, p: number): boolean {
+		return n <= this.capacity && p <= this.maxColumns;
+	}
 }
 
 /**
- * Solves the symmetric positive-definite system A b = r in place by Cholesky (A is overwritten by
- * its factor, r by the solution). False when A is numerically singular (a column aliased).
+ * Solves the symmetric positive-definite system in place by Cholesky (A is overwritten by its
+ * factor). False when A is numerically singular (a column aliased).
  */
 function choleskyInPlace(a: Float64Array, p: number): boolean {
 	for (let j = 0; j < p; j++) {
 		let diag = a[j * p + j]!;
 		for (let k = 0; k < j; k++) diag -= a[j * p + k]! ** 2;
-		// R's QR declares a column aliased below a relative tolerance of 1e-7; mirror the idea.
+		// R's QR declares a column aliased below a relative tolerance; mirror the idea.
 		if (!(diag > 1e-14 * Math.abs(a[j * p + j]!))) return false;
 		const l = Math.sqrt(diag);
 		a[j * p + j] = l;
@@ -71,126 +105,167 @@ function choleskySolve(l: Float64Array, p: number, r: Float64Array): void {
 	}
 }
 
-function choleskyInverse(l: Float64Array, p: number): Float64Array {
-	const inverse = new Float64Array(p * p);
-	const column = new Float64Array(p);
-	for (let j = 0; j < p; j++) {
-		column.fill(0);
-		column[j] = 1;
-		choleskySolve(l, p, column);
-		for (let i = 0; i < p; i++) inverse[i * p + j] = column[i]!;
+/**
+ * Σ 2 wᵢ (yᵢ log(yᵢ/μᵢ) − (yᵢ − μᵢ)), R's poisson()$dev.resids summed, with yᵢ log yᵢ precomputed
+ * and log μᵢ = ηᵢ unless μᵢ was floored at ε.
+ */
+function poissonDeviance(
+	fit: QuasiPoissonFit,
+	y: ArrayLike<number>,
+	weights: ArrayLike<number> | null
+): number {
+	const { n, mu, eta, yLogY } = fit;
+	let dev = 0;
+	for (let i = 0; i < n; i++) {
+		const yi = y[i]!;
+		const mi = mu[i]!;
+		const logMu = mi === EPS ? LOG_EPS : eta[i]!;
+		dev += 2 * (weights ? weights[i]! : 1) * (yi > 0 ? yLogY[i]! - yi * logMu - (yi - mi) : mi);
 	}
-	return inverse;
+	return dev;
 }
 
 /**
- * Fits log E[y] = X β with variance φ μ. Null when Xᵀ W X is singular (R would alias a column; the
- * Farrington designs never are unless a seasonal level has no data left).
+ * Fits log E[y] = X β with variance φ μ into `fit` (a new one when it is too small or absent).
+ * Null when Xᵀ W X is singular (R would alias a column; the Farrington designs never are unless a
+ * seasonal level has no data left) or the deviance overflows.
  */
 export function fitQuasiPoisson(
 	design: Design,
 	y: ArrayLike<number>,
-	priorWeights?: ArrayLike<number>
+	priorWeights: ArrayLike<number> | null = null,
+	reuse?: QuasiPoissonFit
 ): QuasiPoissonFit | null {
-	const { x, n, p } = design;
-	const weights = priorWeights ?? new Float64Array(n).fill(1);
-	const eta = new Float64Array(n);
-	const mu = new Float64Array(n);
+	const { n, time, level, levels } = design;
+	const p = columns(design);
+	const fit = reuse?.fits(n, p) ? reuse : new QuasiPoissonFit(n, p);
+	fit.n = n;
+	fit.p = p;
+	const { eta, mu, yLogY, normal, sums, coefficients: beta } = fit;
+	const w = fit.workingWeights;
+	const base = time ? 1 : 0; // column of level g ≥ 1: base + g
 	for (let i = 0; i < n; i++) {
-		mu[i] = y[i]! + 0.1;
-		eta[i] = Math.log(mu[i]!);
+		const yi = y[i]!;
+		yLogY[i] = yi > 0 ? yi * Math.log(yi) : 0;
+		eta[i] = Math.log(yi + 0.1);
+		mu[i] = Math.max(Math.exp(eta[i]!), EPS);
 	}
-	let devold = poissonDeviance(y, mu, weights);
-	const w = new Float64Array(n);
-	const xtwx = new Float64Array(p * p);
-	const beta = new Float64Array(p);
-	let converged = false;
-	let iterations = 0;
+	let devold = poissonDeviance(fit, y, priorWeights);
+	fit.converged = false;
+	fit.iterations = 0;
 	for (let iter = 1; iter <= 25; iter++) {
-		iterations = iter;
-		xtwx.fill(0);
-		beta.fill(0);
+		fit.iterations = iter;
+		sums.fill(0, 0, 5 * levels);
 		for (let i = 0; i < n; i++) {
-			const muEta = Math.max(Math.exp(eta[i]!), EPS);
-			const z = eta[i]! + (y[i]! - mu[i]!) / muEta;
-			const wi = (weights[i]! * muEta * muEta) / mu[i]!;
+			// For the log link dμ/dη = μ (floored as R's mu.eta) and the variance is μ, so the working
+			// weight is prior × μ and w z = prior × (μ η + y − μ): no division.
+			const m = mu[i]!;
+			const prior = priorWeights ? priorWeights[i]! : 1;
+			const wi = prior * m;
+			const wz = prior * (m * eta[i]! + y[i]! - m);
 			w[i] = wi;
-			const row = i * p;
-			for (let a = 0; a < p; a++) {
-				const xa = x[row + a]!;
-				if (xa === 0) continue;
-				beta[a] = beta[a]! + wi * xa * z;
-				for (let b = 0; b <= a; b++) xtwx[a * p + b] = xtwx[a * p + b]! + wi * xa * x[row + b]!;
+			const g = 5 * level[i]!;
+			sums[g] = sums[g]! + wi;
+			sums[g + 3] = sums[g + 3]! + wz;
+			if (time) {
+				const t = time[i]!;
+				sums[g + 1] = sums[g + 1]! + wi * t;
+				sums[g + 2] = sums[g + 2]! + wi * t * t;
+				sums[g + 4] = sums[g + 4]! + wz * t;
 			}
 		}
-		for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) xtwx[a * p + b] = xtwx[b * p + a]!;
-		if (!choleskyInPlace(xtwx, p)) return null;
-		choleskySolve(xtwx, p, beta);
+		normal.fill(0, 0, p * p);
+		beta.fill(0, 0, p);
+		for (let g = 0; g < levels; g++) {
+			const s = 5 * g;
+			normal[0] = normal[0]! + sums[s]!;
+			beta[0] = beta[0]! + sums[s + 3]!;
+			if (time) {
+				normal[1] = normal[1]! + sums[s + 1]!;
+				normal[p + 1] = normal[p + 1]! + sums[s + 2]!;
+				beta[1] = beta[1]! + sums[s + 4]!;
+			}
+			if (g === 0) continue;
+			const c = base + g;
+			normal[c] = sums[s]!;
+			normal[c * p + c] = sums[s]!;
+			beta[c] = sums[s + 3]!;
+			if (time) normal[p + c] = sums[s + 1]!;
+		}
+		for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) normal[a * p + b] = normal[b * p + a]!;
+		if (!choleskyInPlace(normal, p)) return null;
+		choleskySolve(normal, p, beta);
+		const slope = time ? beta[1]! : 0;
 		for (let i = 0; i < n; i++) {
-			let e = 0;
-			for (let a = 0; a < p; a++) e += x[i * p + a]! * beta[a]!;
+			const g = level[i]!;
+			const e = beta[0]! + (time ? slope * time[i]! : 0) + (g > 0 ? beta[base + g]! : 0);
 			eta[i] = e;
 			mu[i] = Math.max(Math.exp(e), EPS);
 		}
-		const dev = poissonDeviance(y, mu, weights);
+		const dev = poissonDeviance(fit, y, priorWeights);
 		if (!Number.isFinite(dev)) return null;
 		if (Math.abs(dev - devold) / (Math.abs(dev) + 0.1) < 1e-8) {
-			converged = true;
+			fit.converged = true;
 			break;
 		}
 		devold = dev;
 	}
-	const residuals = new Float64Array(n);
 	let used = 0;
 	for (let i = 0; i < n; i++) {
-		residuals[i] = (y[i]! - mu[i]!) / Math.max(Math.exp(eta[i]!), EPS);
-		if (weights[i] !== 0) used++;
+		fit.workingResiduals[i] = (y[i]! - mu[i]!) / mu[i]!;
+		if (!priorWeights || priorWeights[i] !== 0) used++;
 	}
-	return {
-		converged,
-		iterations,
-		coefficients: beta,
-		mu,
-		workingWeights: w,
-		workingResiduals: residuals,
-		covarianceUnscaled: choleskyInverse(xtwx, p),
-		dfResidual: used - p
-	};
+	fit.dfResidual = used - p;
+	// (Xᵀ W X)⁻¹ column by column from the last iteration's factor.
+	const column = fit.column;
+	for (let j = 0; j < p; j++) {
+		column.fill(0, 0, p);
+		column[j] = 1;
+		choleskySolve(normal, p, column);
+		for (let i = 0; i < p; i++) fit.covarianceUnscaled[i * p + j] = column[i]!;
+	}
+	return fit;
 }
 
 /** R's Pearson-type estimate Σ wᵢ rᵢ² / df over the working weights and residuals (`summary.glm`). */
 export function dispersion(fit: QuasiPoissonFit): number {
 	let sum = 0;
-	for (let i = 0; i < fit.mu.length; i++) {
+	for (let i = 0; i < fit.n; i++) {
 		const w = fit.workingWeights[i]!;
 		if (w > 0) sum += w * fit.workingResiduals[i]! ** 2;
 	}
 	return sum / fit.dfResidual;
 }
 
-/** Leverages hᵢ = wᵢ xᵢᵀ (Xᵀ W X)⁻¹ xᵢ, as R's `hatvalues` (values within 10 ε of 1 are 1). */
-export function hatValues(fit: QuasiPoissonFit, design: Design): Float64Array {
-	const { x, n, p } = design;
-	const v = fit.covarianceUnscaled;
-	const h = new Float64Array(n);
-	for (let i = 0; i < n; i++) {
-		let q = 0;
-		for (let a = 0; a < p; a++) {
-			const xa = x[i * p + a]!;
-			if (xa === 0) continue;
-			for (let b = 0; b < p; b++) q += xa * v[a * p + b]! * x[i * p + b]!;
+/**
+ * Leverages hᵢ = wᵢ xᵢᵀ (Xᵀ W X)⁻¹ xᵢ into `h`, as R's `hatvalues` (values within 10 ε of 1 are
+ * 1). Row i of X has at most three non-zero entries: 1, tᵢ and its level's indicator.
+ */
+export function hatValues(fit: QuasiPoissonFit, design: Design, h: Float64Array): void {
+	const { p, covarianceUnscaled: v } = fit;
+	const base = design.time ? 1 : 0;
+	for (let i = 0; i < design.n; i++) {
+		const t = design.time ? design.time[i]! : 0;
+		const c = base + design.level[i]!;
+		const hasLevel = design.level[i]! > 0;
+		let q = v[0]!;
+		if (design.time) q += 2 * t * v[1]! + t * t * v[p + 1]!;
+		if (hasLevel) {
+			q += 2 * v[c]! + v[c * p + c]!;
+			if (design.time) q += 2 * t * v[p + c]!;
 		}
 		const hi = fit.workingWeights[i]! * q;
 		h[i] = hi > 1 - 10 * EPS ? 1 : hi;
 	}
-	return h;
 }
 
 /** x₀ᵀ V x₀ for a row x₀ and the unscaled covariance: the link-scale prediction variance over φ. */
 export function quadraticForm(fit: QuasiPoissonFit, x0: ArrayLike<number>): number {
-	const p = x0.length;
+	const p = fit.p;
 	let q = 0;
-	for (let a = 0; a < p; a++)
+	for (let a = 0; a < p; a++) {
+		if (x0[a] === 0) continue;
 		for (let b = 0; b < p; b++) q += x0[a]! * fit.covarianceUnscaled[a * p + b]! * x0[b]!;
+	}
 	return q;
 }
