@@ -1,8 +1,8 @@
 /**
  * Turns export-inputs.ts's series and reference.R's output (tests/.output/farrington/) into
  * farrington.expected.json, which src/lib/domain/early-warning/farrington.spec.ts reads: the few
- * monthly series (aggregated public counts of six municipalities) and R's results for their last 36
- * months under each configuration.
+ * monthly series (aggregated public counts of six municipalities, and two synthetic ones) and R's
+ * results for their last 36 months under each configuration.
  *
  *   npx tsx tests/farrington/collect.ts
  */
@@ -16,7 +16,8 @@ const read = (name: string) =>
 	parse(fs.readFileSync(path.join(OUT, name), 'utf8'), { columns: true }) as Record<string, string>[];
 const num = (text: string) => (text === 'NA' ? null : Number(text));
 
-const inputs = read('inputs.csv');
+// reference.R's copy of the inputs, with its two synthetic series appended.
+const inputs = read('series.csv');
 const series = [...new Set(inputs.map((row) => row.series!))].map((id) => {
 	const rows = inputs.filter((row) => row.series === id);
 	return {

@@ -13,6 +13,19 @@ suppressPackageStartupMessages(library(surveillance))
 dir <- file.path("tests", ".output", "farrington")
 inputs <- read.csv(file.path(dir, "inputs.csv"), colClasses = c(code = "character"))
 
+# Two synthetic series for the degenerate fits: a reference period without a single case (R's IRLS
+# then drifts towards mu = 0 until its deviance test passes) followed by a few cases, and a sparse
+# Poisson series (seasonal levels without cases).
+synthetic <- function(id, counts) {
+  data.frame(series = id, category = "synthetic", code = "", name = id,
+             month = inputs$month[seq_along(counts)], count = counts)
+}
+set.seed(16)
+inputs <- rbind(inputs,
+                synthetic("synthetic-zeros", c(rep(0, 160), c(0, 1, 0, 0, 2, 0, 0, 0, 3, 1, 0, 0, 0, 5, 0, 1, 0, 0, 0, 2))),
+                synthetic("synthetic-sparse", rpois(180, 0.3)))
+write.csv(inputs, file.path(dir, "series.csv"), row.names = FALSE, quote = FALSE)
+
 # The monthly defaults of farrington.ts (R's defaults with freq = 12 and Noufaily's 10 levels),
 # and the variants the tests also check.
 base <- list(b = 5, w = 3, reweight = TRUE, weightsThreshold = 2.58, alpha = 0.05,

@@ -13,10 +13,16 @@ function evaluate(row: (typeof reference.results)[number]) {
 	return farringtonFlexible(s.counts.slice(0, row.k), monthIndex(s.first), configs[row.config]);
 }
 
-/** Within 1e-9 of R, relative (the brief asks 1e-6; the port agrees to ~1e-13). */
-function expectRelative(actual: number, expected: number, what: string) {
+/**
+ * Relative tolerance: 1e-9 on the real series (the port agrees to ~1e-13), 1e-6 on the synthetic
+ * degenerate ones, where seasonal levels without a case make R's IRLS stop while their coefficients
+ * still drift towards −∞, so the last digits depend on rounding (QR in R, Cholesky here).
+ */
+const tolerance = (series: string) => (series.startsWith('synthetic') ? 1e-6 : 1e-9);
+
+function expectRelative(actual: number, expected: number, what: string, relative = 1e-9) {
 	expect(Math.abs(actual - expected), `${what}: ${actual} vs R ${expected}`).toBeLessThanOrEqual(
-		1e-9 * Math.abs(expected)
+		relative * Math.abs(expected)
 	);
 }
 
@@ -30,15 +36,21 @@ describe(`farringtonFlexible against R (${reference.versions.surveillance}, ${re
 				const result = evaluate(row);
 				expect(result, what).not.toBeNull();
 				expect(result!.observed, what).toBe(row.observed);
-				expectRelative(result!.upperbound, row.upperbound!, `${what} upperbound`);
-				expectRelative(result!.expected, row.expected!, `${what} expected`);
-				expectRelative(result!.phi, row.phi!, `${what} phi`);
+				const relative = tolerance(row.series);
+				expectRelative(result!.upperbound, row.upperbound!, `${what} upperbound`, relative);
+				expectRelative(result!.expected, row.expected!, `${what} expected`, relative);
+				expectRelative(result!.phi, row.phi!, `${what} phi`, relative);
 				expect(Math.abs(result!.pvalue - row.pvalue!), `${what} pvalue`).toBeLessThanOrEqual(
-					1e-9 * Math.max(row.pvalue!, 1e-3)
+					relative * Math.max(row.pvalue!, 1e-3)
 				);
 				expect(result!.trendUsed, `${what} trend`).toBe(row.trend);
 				if (row.trend)
-					expectRelative(result!.trendCoefficient!, row.trendCoefficient!, `${what} trend coefficient`);
+					expectRelative(
+						result!.trendCoefficient!,
+						row.trendCoefficient!,
+						`${what} trend coefficient`,
+						relative
+					);
 				else expect(result!.trendCoefficient).toBeNull();
 				expect(result!.enoughCases, `${what} limit54`).toBe(!row.masked);
 				expect(result!.alarm, `${what} alarm`).toBe(row.alarm);
@@ -162,8 +174,8 @@ describe('anomalyRule', () => {
 			const rule = anomalyRule(s.counts.slice(0, row.k), monthIndex(s.first))!;
 			expect(rule.rule).toBe('anomaly');
 			expect(rule.current).toBe(row.observed);
-			expectRelative(rule.baseline, row.expected!, 'baseline');
-			expectRelative(rule.threshold, row.upperbound!, 'threshold');
+			expectRelative(rule.baseline, row.expected!, 'baseline', tolerance(row.series));
+			expectRelative(rule.threshold, row.upperbound!, 'threshold', tolerance(row.series));
 			expect(rule.alert).toBe(row.alarm);
 		}
 	});
