@@ -126,6 +126,53 @@ function poissonDeviance(
 }
 
 /**
+ * Xᵀ W X and Xᵀ W z of the design from per-level sums (5 per level: Σ w, Σ w t, Σ w t², Σ w z,
+ * Σ w t z), both triangles.
+ */
+function assembleNormalEquations(
+	design: Design,
+	p: number,
+	sums: Float64Array,
+	normal: Float64Array,
+	rhs: Float64Array
+): void {
+	const { time, levels } = design;
+	const base = time ? 1 : 0;
+	normal.fill(0, 0, p * p);
+	rhs.fill(0, 0, p);
+	for (let g = 0; g < levels; g++) {
+		const s = 5 * g;
+		normal[0] = normal[0]! + sums[s]!;
+		rhs[0] = rhs[0]! + sums[s + 3]!;
+		if (time) {
+			normal[1] = normal[1]! + sums[s + 1]!;
+			normal[p + 1] = normal[p + 1]! + sums[s + 2]!;
+			rhs[1] = rhs[1]! + sums[s + 4]!;
+		}
+		if (g === 0) continue;
+		const c = base + g;
+		normal[c] = sums[s]!;
+		normal[c * p + c] = sums[s]!;
+		rhs[c] = sums[s + 3]!;
+		if (time) normal[p + c] = sums[s + 1]!;
+	}
+	for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) normal[a * p + b] = normal[b * p + a]!;
+}
+
+/** Adds row i's working weight wi and wi zᵢ (as wz) to the per-level sums. */
+function accumulate(design: Design, sums: Float64Array, i: number, wi: number, wz: number): void {
+	const g = 5 * design.level[i]!;
+	sums[g] = sums[g]! + wi;
+	sums[g + 3] = sums[g + 3]! + wz;
+	if (design.time) {
+		const t = design.time[i]!;
+		sums[g + 1] = sums[g + 1]! + wi * t;
+		sums[g + 2] = sums[g + 2]! + wi * t * t;
+		sums[g + 4] = sums[g + 4]! + wz * t;
+	}
+}
+
+/**
  * Fits log E[y] = X β with variance φ μ into `fit` (a new one when it is too small or absent).
  * Null when Xᵀ W X is singular (R would alias a column; the Farrington designs never are unless a
  * seasonal level has no data left) or the deviance overflows.
@@ -144,8 +191,10 @@ export function fitQuasiPoisson(
 	const { eta, mu, yLogY, normal, sums, coefficients: beta } = fit;
 	const w = fit.workingWeights;
 	const base = time ? 1 : 0; // column of level g ≥ 1: base + g
+	let allZero = true;
 	for (let i = 0; i < n; i++) {
 		const yi = y[i]!;
+		if (yi !== 0) allZero = false;
 		yLogY[i] = yi > 0 ? yi * Math.log(yi) : 0;
 		eta[i] = Math.log(yi + 0.1);
 		mu[i] = Math.max(Math.exp(eta[i]!), EPS);
@@ -155,52 +204,37 @@ export function fitQuasiPoisson(
 	fit.iterations = 0;
 	for (let iter = 1; iter <= 25; iter++) {
 		fit.iterations = iter;
-		sums.fill(0, 0, 5 * levels);
-		for (let i = 0; i < n; i++) {
-			// For the log link dμ/dη = μ (floored as R's mu.eta) and the variance is μ, so the working
-			// weight is prior × μ and w z = prior × (μ η + y − μ): no division.
-			const m = mu[i]!;
-			const prior = priorWeights ? priorWeights[i]! : 1;
-			const wi = prior * m;
-			const wz = prior * (m * eta[i]! + y[i]! - m);
-			w[i] = wi;
-			const g = 5 * level[i]!;
-			sums[g] = sums[g]! + wi;
-			sums[g + 3] = sums[g + 3]! + wz;
-			if (time) {
-				const t = time[i]!;
-				sums[g + 1] = sums[g + 1]! + wi * t;
-				sums[g + 2] = sums[g + 2]! + wi * t * t;
-				sums[g + 4] = sums[g + 4]! + wz * t;
+		if (allZero) {
+			// Without a single case the working response is η − 1 on a constant η, which the
+			// intercept fits exactly: η falls by 1 per iteration until R's deviance test stops it
+			// (about 24 iterations). Followed in closed form; Xᵀ W X is built once, below.
+			const next = eta[0]! - 1;
+			const nextMu = Math.max(Math.exp(next), EPS);
+			for (let i = 0; i < n; i++) {
+				w[i] = (priorWeights ? priorWeights[i]! : 1) * mu[i]!;
+				eta[i] = next;
+				mu[i] = nextMu;
 			}
-		}
-		normal.fill(0, 0, p * p);
-		beta.fill(0, 0, p);
-		for (let g = 0; g < levels; g++) {
-			const s = 5 * g;
-			normal[0] = normal[0]! + sums[s]!;
-			beta[0] = beta[0]! + sums[s + 3]!;
-			if (time) {
-				normal[1] = normal[1]! + sums[s + 1]!;
-				normal[p + 1] = normal[p + 1]! + sums[s + 2]!;
-				beta[1] = beta[1]! + sums[s + 4]!;
+		} else {
+			sums.fill(0, 0, 5 * levels);
+			for (let i = 0; i < n; i++) {
+				// For the log link dμ/dη = μ (floored as R's mu.eta) and the variance is μ, so the
+				// working weight is prior × μ and w z = prior × (μ η + y − μ): no division.
+				const m = mu[i]!;
+				const prior = priorWeights ? priorWeights[i]! : 1;
+				w[i] = prior * m;
+				accumulate(design, sums, i, prior * m, prior * (m * eta[i]! + y[i]! - m));
 			}
-			if (g === 0) continue;
-			const c = base + g;
-			normal[c] = sums[s]!;
-			normal[c * p + c] = sums[s]!;
-			beta[c] = sums[s + 3]!;
-			if (time) normal[p + c] = sums[s + 1]!;
-		}
-		for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) normal[a * p + b] = normal[b * p + a]!;
-		if (!choleskyInPlace(normal, p)) return null;
-		choleskySolve(normal, p, beta);
-		const slope = time ? beta[1]! : 0;
-		for (let i = 0; i < n; i++) {
-			const g = level[i]!;
-			const e = beta[0]! + (time ? slope * time[i]! : 0) + (g > 0 ? beta[base + g]! : 0);
-			eta[i] = e;
-			mu[i] = Math.max(Math.exp(e), EPS);
+			assembleNormalEquations(design, p, sums, normal, beta);
+			if (!choleskyInPlace(normal, p)) return null;
+			choleskySolve(normal, p, beta);
+			const slope = time ? beta[1]! : 0;
+			for (let i = 0; i < n; i++) {
+				const g = level[i]!;
+				const e = beta[0]! + (time ? slope * time[i]! : 0) + (g > 0 ? beta[base + g]! : 0);
+				eta[i] = e;
+				mu[i] = Math.max(Math.exp(e), EPS);
+			}
 		}
 		const dev = poissonDeviance(fit, y, priorWeights);
 		if (!Number.isFinite(dev)) return null;
@@ -209,6 +243,15 @@ export function fitQuasiPoisson(
 			break;
 		}
 		devold = dev;
+	}
+	if (allZero) {
+		// The fit: the intercept η and every other coefficient 0, Xᵀ W X with the last working weights.
+		sums.fill(0, 0, 5 * levels);
+		for (let i = 0; i < n; i++) accumulate(design, sums, i, w[i]!, 0);
+		assembleNormalEquations(design, p, sums, normal, beta);
+		if (!choleskyInPlace(normal, p)) return null;
+		beta.fill(0, 0, p);
+		beta[0] = eta[0]!;
 	}
 	let used = 0;
 	for (let i = 0; i < n; i++) {
