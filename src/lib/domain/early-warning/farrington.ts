@@ -2,8 +2,10 @@
  * The flexible Farrington outbreak-detection method (Farrington et al. 1996, J R Stat Soc A
  * 159:547; improved by Noufaily et al. 2013, "An improved algorithm for outbreak detection in
  * multiple surveillance systems", Stat Med 32:1206) for monthly counts, following R `surveillance`'s
- * `farringtonFlexible` (R/farringtonFlexible.R, surveillance 1.26.0) step by step, so that it gives
- * R's expected values, upper bounds and alarms (tests/farrington). For the last period k:
+ * `farringtonFlexible` (R/farringtonFlexible.R, surveillance 1.26.0; the reference values come from
+ * 1.20.3, whose code is the same) step by step, so that it gives R's expected values, upper bounds
+ * and alarms (tests/farrington), R's quirks included (seasonalBlocks, fitModel). For the last
+ * period k:
  *
  * 1. Reference data: the b windows of 2w + 1 months centred on k − 12, k − 24, … k − 12b, and, with
  *    `noPeriods` > 1, the months between windows split into noPeriods − 1 seasonal blocks (the
@@ -65,10 +67,12 @@ export type FarringtonOptions = {
 
 /**
  * Monthly defaults: R's `farringtonFlexible` defaults with freq = 12 and Noufaily et al.'s 10
- * seasonal levels (R's default is 1, the original windows-only model). pastWeeksNotIncluded stays
- * R's default, w: the 3 months before the evaluated one are left out so an outbreak building up
- * does not lift its own baseline; Noufaily's 26 weeks are half a year, which at b = 5 would leave
- * too few recent months in a monthly fit.
+ * seasonal levels (R's default is 1, the original windows-only model; with 12-month years only 5
+ * months lie between windows, so R's blocks give levels 1–4, 9 and 10, see seasonalBlocks).
+ * pastWeeksNotIncluded stays R's default, w = 3: the 3 months before the evaluated one are left out
+ * so that an outbreak building up does not lift its own baseline. Noufaily's 26 weeks (half a year)
+ * would, in months, also drop the most recent gap months, the ones that let the baseline follow a
+ * lasting change; and R's default is what tests/farrington checks.
  */
 export const MONTHLY_DEFAULTS: FarringtonOptions = {
 	freq: 12,
