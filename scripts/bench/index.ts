@@ -1,3 +1,4 @@
+import { alertRules } from './alert-rules';
 import { audit } from './audit';
 import { firstFrame } from './first-frame';
 import { imports } from './imports';
@@ -21,5 +22,6 @@ export const benches: readonly Bench[] = [
 	loginFlood,
 	release,
 	audit,
-	publicLoad
+	publicLoad,
+	alertRules
 ];

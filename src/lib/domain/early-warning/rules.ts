@@ -95,3 +95,6 @@ export function changeLevel(current: number, baseline: number): ChangeLevel {
 	if (change <= -0.1) return 'moderate-decrease';
 	return 'no-change';
 }
+
+/** The fourth rule, Farrington's flexible anomaly detection, lives with its model. */
+export { anomalyRule } from './farrington';
