@@ -157,6 +157,7 @@ const es = {
 	'role.admin': 'Administrador',
 	'role.planner': 'Planeador',
 	'role.provider': 'Proveedor de seguridad o justicia',
+	'role.reporter': 'Enlace comunitario (reportes)',
 
 	'admin.title': 'Administración',
 	'admin.nav.label': 'Secciones de administración',
@@ -169,7 +170,7 @@ const es = {
 	'admin.users.role': 'Rol',
 	'admin.users.scope': 'Jurisdicción',
 	'admin.users.scopeHint':
-		'Solo para proveedores: códigos DIVIPOLA de departamentos (2 dígitos) o municipios (5 dígitos), separados por comas. Ej.: 52, 05001',
+		'Solo para proveedores y enlaces comunitarios: códigos DIVIPOLA de departamentos (2 dígitos) o municipios (5 dígitos), separados por comas. Ej.: 52, 05001',
 	'admin.users.allCountry': 'Todo el país',
 	'admin.users.password': 'Contraseña inicial',
 	'admin.users.passwordHint':
@@ -198,7 +199,8 @@ const es = {
 	'admin.error.generic': 'No se pudo guardar el cambio.',
 	'admin.field.email': 'Escriba un correo válido.',
 	'admin.field.password': 'La contraseña debe tener entre 12 y 128 caracteres.',
-	'admin.field.jurisdiction': 'Un proveedor necesita jurisdicción; los demás roles no la tienen.',
+	'admin.field.jurisdiction':
+		'Un proveedor o un enlace comunitario necesita jurisdicción; los demás roles no la tienen.',
 	'admin.field.role': 'Elija un rol.',
 	'admin.field.scope': 'Códigos no válidos: 2 dígitos para un departamento, 5 para un municipio.',
 	'admin.audit.title': 'Registro de auditoría',
@@ -719,6 +721,7 @@ const en: Messages = {
 	'role.admin': 'Administrator',
 	'role.planner': 'Planner',
 	'role.provider': 'Security or justice provider',
+	'role.reporter': 'Community liaison (reports)',
 
 	'admin.title': 'Administration',
 	'admin.nav.label': 'Administration sections',
@@ -731,7 +734,7 @@ const en: Messages = {
 	'admin.users.role': 'Role',
 	'admin.users.scope': 'Jurisdiction',
 	'admin.users.scopeHint':
-		'Providers only: DIVIPOLA codes of departments (2 digits) or municipalities (5 digits), separated by commas. E.g. 52, 05001',
+		'Providers and community liaisons only: DIVIPOLA codes of departments (2 digits) or municipalities (5 digits), separated by commas. E.g. 52, 05001',
 	'admin.users.allCountry': 'Whole country',
 	'admin.users.password': 'Initial password',
 	'admin.users.passwordHint':
@@ -759,7 +762,8 @@ const en: Messages = {
 	'admin.error.generic': 'The change could not be saved.',
 	'admin.field.email': 'Enter a valid email.',
 	'admin.field.password': 'The password must have 12 to 128 characters.',
-	'admin.field.jurisdiction': 'A provider needs a jurisdiction; other roles have none.',
+	'admin.field.jurisdiction':
+		'A provider or a community liaison needs a jurisdiction; other roles have none.',
 	'admin.field.role': 'Choose a role.',
 	'admin.field.scope': 'Invalid codes: 2 digits for a department, 5 for a municipality.',
 	'admin.audit.title': 'Audit log',

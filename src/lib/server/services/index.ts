@@ -7,6 +7,7 @@ import {
 } from '../auth/password';
 import type { AppConfig } from '../config';
 import { createAnalysisService } from '../analysis/service';
+import { createCommunityService } from '../community/service';
 import { createDialogueService } from '../dialogues/service';
 import { createGeographyService } from '../geography/service';
 import { createImportService } from '../import/service';
@@ -65,6 +66,7 @@ export function createServices({ db, config, testOnlyScrypt }: ServiceOptions) {
 		dialogues: createDialogueService(deps),
 		imports: createImportService(deps),
 		analysis: createAnalysisService(deps),
+		community: createCommunityService(deps),
 		users: createUserService(deps),
 		release: deps.release
 	};

@@ -1,3 +1,4 @@
+import type { Migration } from '../migrate';
 import * as boundaries from './001_boundaries';
 import * as access from './002_access';
 import * as reports from './003_reports';
@@ -8,13 +9,14 @@ import * as loginDefences from './007_login_defences';
 import * as mfa from './008_mfa';
 import * as release from './009_release';
 import * as coverage from './010_coverage';
+import * as communityReports from './011_community_reports';
 
 /**
  * Every schema version, in order. A feature adds its tables with a new `NNN_name.ts` file that
  * exports `sql`, and one line here. Applied versions are recorded in `schema_migrations`; a
  * migration is never edited once it has shipped.
  */
-export const migrations: { version: number; name: string; sql: string }[] = [
+export const migrations: Migration[] = [
 	{ version: 1, name: 'boundaries', sql: boundaries.sql },
 	{ version: 2, name: 'access', sql: access.sql },
 	{ version: 3, name: 'reports', sql: reports.sql },
@@ -24,5 +26,11 @@ export const migrations: { version: number; name: string; sql: string }[] = [
 	{ version: 7, name: 'login_defences', sql: loginDefences.sql },
 	{ version: 8, name: 'mfa', sql: mfa.sql },
 	{ version: 9, name: 'release', sql: release.sql },
-	{ version: 10, name: 'coverage', sql: coverage.sql }
+	{ version: 10, name: 'coverage', sql: coverage.sql },
+	{
+		version: 11,
+		name: 'community_reports',
+		sql: communityReports.sql,
+		foreignKeysOff: communityReports.foreignKeysOff
+	}
 ];
