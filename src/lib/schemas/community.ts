@@ -45,6 +45,25 @@ export const CommunityReportInput = z
 	.strict();
 export type CommunityReportInput = z.infer<typeof CommunityReportInput>;
 
+/** A form's fields as the schema takes them (the same names as the JSON body). */
+export function communityFromForm(form: FormData): unknown {
+	const text = (name: string) => String(form.get(name) ?? '').trim();
+	const lon = text('lon');
+	const lat = text('lat');
+	return {
+		municipality: text('municipality'),
+		category: text('category'),
+		date: text('date'),
+		count: text('count') === '' ? undefined : text('count'),
+		source: text('source'),
+		dialogueId: text('dialogueId') === '' ? null : text('dialogueId'),
+		place: lon === '' && lat === '' ? null : { lon: Number(lon), lat: Number(lat) },
+		placeSensitive: form.get('placeSensitive') !== null,
+		description: text('description'),
+		confirmPersonal: form.get('confirmPersonal') !== null
+	};
+}
+
 export const CommunityReportId = z.object({ id: z.coerce.number().int().positive() });
 
 export const CommunityReportQuery = z.object({

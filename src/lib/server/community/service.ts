@@ -289,6 +289,32 @@ export function createCommunityService({ db, release }: ServiceDeps) {
 			return view(rowFor(viewer, id), viewer);
 		},
 
+		/**
+		 * What the form offers: the municipalities of a scoped viewer's jurisdiction (null for
+		 * planners and admins, who type a code), and the dialogues held there, newest first.
+		 */
+		formOptions(viewer: Viewer) {
+			assertRole(viewer, RECORDERS, 'record community reports');
+			const filter = filterOf(viewer);
+			const params = jurisdictionParams(filter);
+			const municipalities =
+				filter === null
+					? null
+					: (statement(
+							db,
+							`SELECT code, name FROM municipalities
+							 WHERE @unrestricted = 1 OR department_code IN (SELECT value FROM json_each(@departments))
+							   OR code IN (SELECT value FROM json_each(@municipalities))
+							 ORDER BY name`
+						).all(params) as { code: string; name: string }[]);
+			const dialogues = statement(
+				db,
+				`SELECT r.id, r.title, r.year, r.municipality_code AS code FROM dialogues r
+				 WHERE ${IN_SCOPE} ORDER BY r.year DESC, r.id DESC LIMIT 300`
+			).all(params) as { id: number; title: string; year: number; code: string }[];
+			return { municipalities, dialogues };
+		},
+
 		/** The reports the viewer may read, newest first: its jurisdiction's (reporters) or all. */
 		list(viewer: Viewer, query: CommunityReportQuery) {
 			assertRole(viewer, RECORDERS, 'read community reports');
