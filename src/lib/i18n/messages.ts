@@ -632,7 +632,13 @@ const es = {
 	'community.error.conflict': 'El reporte ya cambió de estado; recargue la página.',
 	'community.error.forbidden': 'No puede revisar un reporte que usted registró.',
 	'community.error.outside': 'Ese municipio no está en su jurisdicción.',
-	'community.link': 'Reportes comunitarios'
+	'community.link': 'Reportes comunitarios',
+	'community.figures': 'Lo que cuenta: reportes verificados',
+	'community.figures.hint': 'Una fuente propia, nunca sumada a las cifras oficiales.',
+	'community.figures.none': 'Todavía no hay reportes verificados.',
+	'community.figures.count': 'Casos',
+	'community.figures.reports': 'Reportes',
+	'community.figures.months': 'Meses'
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -1259,7 +1265,13 @@ const en: Messages = {
 	'community.error.conflict': 'The report has changed state already; reload the page.',
 	'community.error.forbidden': 'You may not review a report you recorded.',
 	'community.error.outside': 'That municipality is not in your jurisdiction.',
-	'community.link': 'Community reports'
+	'community.link': 'Community reports',
+	'community.figures': 'What counts: verified reports',
+	'community.figures.hint': 'A source of their own, never added to official figures.',
+	'community.figures.none': 'No verified reports yet.',
+	'community.figures.count': 'Cases',
+	'community.figures.reports': 'Reports',
+	'community.figures.months': 'Months'
 };
 
 export const dictionaries: { readonly [L in 'es' | 'en']: Messages } = { es, en };

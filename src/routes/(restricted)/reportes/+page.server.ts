@@ -29,6 +29,7 @@ export const load: PageServerLoad = async ({ locals, parent, url }) => {
 	return {
 		role: user.role,
 		options: pageCall(() => community.formOptions(locals.viewer)),
+		figures: pageCall(() => community.figures(locals.viewer, {})).figures,
 		reports: pageCall(() =>
 			community.list(locals.viewer, {
 				state: state === 'received' || state === 'verified' || state === 'rejected' ? state : undefined,
