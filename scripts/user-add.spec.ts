@@ -73,7 +73,7 @@ describe('npm run user:add', () => {
 		[
 			['--email', 'y@example.org', '--role', 'planner', '--scope', '52'],
 			'a long enough password',
-			/providers only/
+			/providers and reporters only/
 		]
 	])('refuses %j', (args, password, message) => {
 		const result = run(args, `${password}\n`);

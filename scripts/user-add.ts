@@ -1,6 +1,15 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { Email, NewUser, Password, Role, ScopeList, UserPatch } from '../src/lib/schemas/users';
+import {
+	Email,
+	isScopedRole,
+	NewUser,
+	Password,
+	Role,
+	ROLES,
+	ScopeList,
+	UserPatch
+} from '../src/lib/schemas/users';
 import { localiseMessage } from '../src/lib/schemas/validation';
 import { passwordHasher } from '../src/lib/server/auth/password';
 import { loadPasswordScorer } from '../src/lib/server/auth/strength';
@@ -10,16 +19,18 @@ import { openDatabase } from '../src/lib/server/db/connection';
 import { ServiceError } from '../src/lib/server/errors';
 
 const USAGE = `Usage:
-  npm run user:add -- --email EMAIL --role admin|planner|provider [--scope 52,05001] [--reset]
+  npm run user:add -- --email EMAIL --role admin|planner|provider|reporter [--scope 52,05001] [--reset]
 
 Creates a user (the first admin, typically). The password is read from standard input
 (first line) or, at a terminal, asked for twice without echo; never from the command line.
-  --scope   a provider's jurisdiction: department (2 digits) and municipality (5 digits) codes
+  --scope   a provider's or reporter's jurisdiction: department (2 digits) and municipality
+            (5 digits) codes
   --reset   the user exists: set a new password (and role/scope if given), re-enable and unlock it
 
 Examples:
   npm run user:add -- --email admin@example.org --role admin
-  printf '%s\\n' "$PASSWORD" | npm run user:add -- --email policia@example.org --role provider --scope 52,05001`;
+  printf '%s\\n' "$PASSWORD" | npm run user:add -- --email policia@example.org --role provider --scope 52,05001
+  printf '%s\\n' "$PASSWORD" | npm run user:add -- --email enlace@example.org --role reporter --scope 52835`;
 
 async function main(): Promise<void> {
 	const argv = process.argv.slice(2);
@@ -47,10 +58,11 @@ async function main(): Promise<void> {
 	const email = Email.safeParse(values.email ?? '');
 	if (!email.success) throw new Error(`--email: a valid email is required\n\n${USAGE}`);
 	const role = values.role === undefined && values.reset ? null : Role.safeParse(values.role);
-	if (role && !role.success) throw new Error(`--role: one of admin, planner, provider\n\n${USAGE}`);
+	if (role && !role.success) throw new Error(`--role: one of ${ROLES.join(', ')}\n\n${USAGE}`);
 	const scope = values.scope === undefined ? null : ScopeList.safeParse(values.scope);
 	if (scope && !scope.success) throw new Error(`--scope: ${scope.error.issues[0]?.message}`);
-	if (scope && role && role.data !== 'provider') throw new Error('--scope is for providers only');
+	if (scope && role && !isScopedRole(role.data))
+		throw new Error('--scope is for providers and reporters only');
 
 	const password = Password.safeParse(await readPassword());
 	if (!password.success) throw new Error(refused(password.error.issues[0]?.message ?? 'invalid'));

@@ -26,8 +26,13 @@ let targetId = 0;
 
 beforeAll(async () => {
 	ctx = createTestContext();
-	for (const role of ['admin', 'planner', 'provider'] as const) {
-		const jurisdiction = role === 'provider' ? { departments: ['52'] } : {};
+	for (const role of ['admin', 'planner', 'provider', 'reporter'] as const) {
+		const jurisdiction =
+			role === 'provider'
+				? { departments: ['52'] }
+				: role === 'reporter'
+					? { municipalities: ['52835'] }
+					: {};
 		userIds[role] = (await addUser(ctx.db, { email: `${role}@example.org`, role, jurisdiction })).id;
 	}
 	targetId = (await addUser(ctx.db, { email: 'target@example.org', role: 'planner' })).id;
@@ -42,7 +47,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.cleanup());
 
-/** A value for each path parameter, inside the provider's jurisdiction (Nariño). */
+/** A value for each path parameter, inside the provider's (Nariño) and reporter's (Tumaco) jurisdiction. */
 function samplePath(routePath: string): string {
 	const samples: Record<string, () => string> = {
 		code: () => '52835',
@@ -58,7 +63,7 @@ function samplePath(routePath: string): string {
 	});
 }
 
-const CALLERS = [null, 'provider', 'planner', 'admin'] as const;
+const CALLERS = [null, 'provider', 'planner', 'admin', 'reporter'] as const;
 
 describe('route × role matrix', () => {
 	it('every route declares an access rule', () => {

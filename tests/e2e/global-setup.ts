@@ -14,6 +14,8 @@ declare module 'vitest' {
 		provider: { email: string; password: string };
 		/** An admin without a second factor yet (the account e2e enrols one). */
 		admin: { email: string; password: string };
+		/** A community liaison whose jurisdiction is Tumaco (52835). */
+		reporter: { email: string; password: string };
 	}
 }
 
@@ -34,10 +36,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
 	const planner = { email: 'planner@e2e.test', password: 'a long e2e password 2026' };
 	const provider = { email: 'narino@e2e.test', password: 'another long e2e password' };
 	const admin = { email: 'admin@e2e.test', password: 'quartz lantern meadow 2026 e2e' };
+	const reporter = { email: 'tumaco@e2e.test', password: 'river canoe mangrove e2e 2026' };
 	try {
 		addUser(data, { ...planner, role: 'planner' });
 		addUser(data, { ...provider, role: 'provider', scope: '52' });
 		addUser(data, { ...admin, role: 'admin' });
+		addUser(data, { ...reporter, role: 'reporter', scope: '52835' });
 		const server = await startServer(data.env, { entry: snapshotApp(data) });
 		console.log(
 			`e2e: built app at ${server.baseURL}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`
@@ -46,6 +50,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		project.provide('planner', planner);
 		project.provide('provider', provider);
 		project.provide('admin', admin);
+		project.provide('reporter', reporter);
 		return async () => {
 			await server.stop();
 			fs.mkdirSync(OUTPUT_DIR, { recursive: true });

@@ -6,9 +6,20 @@ import { parseDepartmentCode, parseMunicipalityCode } from '../domain/divipola';
  * admin pages' form actions and `npm run user:add` parse with these same schemas.
  */
 
-export const ROLES = ['admin', 'planner', 'provider'] as const;
+export const ROLES = ['admin', 'planner', 'provider', 'reporter'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
+
+/**
+ * Roles limited to a jurisdiction (departments and municipalities): security providers, and
+ * reporters (a programme facilitator or community liaison, issue 18), who record community reports
+ * there and otherwise see only what the public sees.
+ */
+export const SCOPED_ROLES = ['provider', 'reporter'] as const satisfies readonly Role[];
+
+export function isScopedRole(role: Role): boolean {
+	return (SCOPED_ROLES as readonly Role[]).includes(role);
+}
 
 export const Email = z
 	.string()
@@ -128,11 +139,15 @@ const jurisdictionMatchesRole = (
 ): void => {
 	if (!value.role || !value.jurisdiction) return;
 	const size = value.jurisdiction.departments.length + value.jurisdiction.municipalities.length;
-	if (value.role === 'provider' && size === 0) {
-		ctx.addIssue({ code: 'custom', path: ['jurisdiction'], message: 'a provider needs a jurisdiction' });
+	if (isScopedRole(value.role) && size === 0) {
+		ctx.addIssue({ code: 'custom', path: ['jurisdiction'], message: `a ${value.role} needs a jurisdiction` });
 	}
-	if (value.role !== 'provider' && size > 0) {
-		ctx.addIssue({ code: 'custom', path: ['jurisdiction'], message: 'only providers have a jurisdiction' });
+	if (!isScopedRole(value.role) && size > 0) {
+		ctx.addIssue({
+			code: 'custom',
+			path: ['jurisdiction'],
+			message: 'only providers and reporters have a jurisdiction'
+		});
 	}
 };
 

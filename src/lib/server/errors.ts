@@ -27,7 +27,9 @@ export const SERVICE_ERROR_CODES = [
 	'unknown_codes',
 	'jurisdiction_required',
 	'weak_password',
-	'mfa_required'
+	'mfa_required',
+	/** A community report's description looks like it names or reaches a person (unconfirmed). */
+	'personal_data'
 ] as const;
 export type ServiceErrorCode = (typeof SERVICE_ERROR_CODES)[number];
 

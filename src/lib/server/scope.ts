@@ -34,7 +34,9 @@ export type Extent = ReturnType<StatsService['extent']>;
  *
  * Admins and planners (and the command line) are unrestricted; a provider sees its departments and
  * municipalities; the anonymous public sees no restricted data at all (`isPublic`: public figures
- * come through disclosure control instead).
+ * come through disclosure control instead). A reporter (issue 18) is not a security provider: for
+ * official data it is the public (`isPublic`), and only its community reports are scoped to its
+ * jurisdiction (community/service.ts, `communityFilter`).
  *
  * Scope rule (issue 14): every figure a jurisdictional viewer receives is a function only of the
  * exact data of municipalities inside its jurisdiction and of what the public release publishes.
@@ -52,9 +54,9 @@ export class Scope {
 		this.filter = jurisdictionFilter(viewer.user);
 	}
 
-	/** The anonymous public. */
+	/** The anonymous public, and reporters, who get the public's official figures. */
 	get isPublic(): boolean {
-		return this.viewer.user === null;
+		return this.viewer.user === null || this.viewer.user.role === 'reporter';
 	}
 
 	/** Admins, planners and the command line: the whole country. */
@@ -62,9 +64,9 @@ export class Scope {
 		return this.filter === null;
 	}
 
-	/** A signed-in role limited to a jurisdiction (today: providers). */
+	/** A signed-in role limited to a jurisdiction for exact official data (providers). */
 	get isJurisdictional(): boolean {
-		return this.viewer.user !== null && this.filter !== null;
+		return !this.isPublic && this.filter !== null;
 	}
 
 	includesMunicipality(code: string): boolean {
@@ -78,7 +80,7 @@ export class Scope {
 
 	/** Refuses (outside_jurisdiction) a municipality a signed-in viewer may not see. */
 	assertMunicipality(code: string): void {
-		if (this.viewer.user !== null && !this.includesMunicipality(code)) {
+		if (!this.isPublic && !this.includesMunicipality(code)) {
 			throw new ServiceError('outside_jurisdiction', `Municipality ${code} is outside your jurisdiction`);
 		}
 	}
@@ -86,7 +88,7 @@ export class Scope {
 	/** Refuses an area code (2-digit department or 5-digit municipality) outside the scope. */
 	assertArea(code: string): void {
 		const inside = code.length === 2 ? this.includesDepartment(code) : this.includesMunicipality(code);
-		if (this.viewer.user !== null && !inside) {
+		if (!this.isPublic && !inside) {
 			throw new ServiceError('outside_jurisdiction', `Area ${code} is outside your jurisdiction`);
 		}
 	}

@@ -97,8 +97,9 @@ export class IssueLayer {
 
 	#controller: AbortController | null = null;
 
+	/** Exact figures: signed-in roles but reporters, who see the public's (issue 18). */
 	get restricted(): boolean {
-		return this.role !== null;
+		return this.role !== null && this.role !== 'reporter';
 	}
 
 	/** The public choice of a set of categories (null for signed-in roles, or a set not public). */
@@ -123,7 +124,8 @@ export class IssueLayer {
 			read(api.api.auth.me.$get()).catch(() => null)
 		]);
 		const role = me?.user?.role ?? null;
-		const dictionary = role === null ? await read(api.api.public.dictionary.$get()).catch(() => null) : null;
+		const publicView = role === null || role === 'reporter';
+		const dictionary = publicView ? await read(api.api.public.dictionary.$get()).catch(() => null) : null;
 		this.role = role;
 		this.rules = dictionary ? new PublicRules(dictionary, extent?.yearly ?? []) : null;
 		this.extent = extent;

@@ -4,11 +4,14 @@
  * 1. Every route declares its rule as its first middleware, beside the route:
  *
  *        .get('/', access('public'), (c) => …)                       anyone, including anonymous
- *        .get('/', access('restricted'), (c) => …)                   any signed-in role
+ *        .get('/', access('restricted'), (c) => …)                   admins, planners, providers
+ *        .post('/', access('signed-in'), (c) => …)                   any signed-in role, reporters too
  *        .post('/', access(['admin']), validate('json', S), (c) => …)   only these roles
  *        .get('/', access(['admin', 'planner', 'provider'], { jurisdiction: true }), …)
  *
- *    `requireRole('admin', …)` is `access([...roles])`. Anonymous callers of a restricted route
+ *    `requireRole('admin', …)` is `access([...roles])`. `restricted` leaves reporters out (issue
+ *    18: a reporter is not a security provider and sees the public's figures), so a new restricted
+ *    route never reaches them unless it names the role. Anonymous callers of a restricted route
  *    get 401 `unauthenticated`, other roles 403 `forbidden`. `{ jurisdiction: true }` documents
  *    that providers get only data inside their jurisdiction: the handler passes `viewerOf(c)` to a
  *    service, which scopes with `scopeOf(viewer)` (src/lib/server/scope.ts) — handlers never filter
@@ -49,7 +52,10 @@ import { ApiError } from './errors';
 /** Request bodies larger than this are refused with 413 unless a route declares more. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
-export type Audience = 'public' | 'restricted' | readonly Role[];
+export type Audience = 'public' | 'restricted' | 'signed-in' | readonly Role[];
+
+/** The roles of `access('restricted')`: those that may see exact official figures somewhere. */
+export const RESTRICTED_ROLES = ['admin', 'planner', 'provider'] as const satisfies readonly Role[];
 
 export type AccessOptions = {
 	/** Providers receive only data inside their jurisdiction (the handler filters). */
@@ -73,7 +79,14 @@ const rules = new WeakMap<object, AccessRule>();
 /** Declares and enforces who may call a route. Must be the route's first middleware. */
 export function access(audience: Audience, options: AccessOptions = {}): MiddlewareHandler<AppEnv> {
 	const rule: AccessRule = {
-		roles: audience === 'public' ? null : audience === 'restricted' ? ROLES : [...audience],
+		roles:
+			audience === 'public'
+				? null
+				: audience === 'restricted'
+					? RESTRICTED_ROLES
+					: audience === 'signed-in'
+						? ROLES
+						: [...audience],
 		jurisdiction: options.jurisdiction ?? false,
 		maxBodyBytes: options.maxBodyBytes ?? DEFAULT_BODY_LIMIT,
 		note: options.note ?? null
@@ -189,15 +202,23 @@ const AUDIENCES = [
 	{ label: 'public (anonymous)', role: null },
 	{ label: 'provider', role: 'provider' },
 	{ label: 'planner', role: 'planner' },
-	{ label: 'admin', role: 'admin' }
+	{ label: 'admin', role: 'admin' },
+	{ label: 'reporter', role: 'reporter' }
 ] as const;
 
-/** What a caller gets from a rule: `yes`, `own jurisdiction`, `401` or `403`. */
-export function outcomeFor(rule: AccessRule, role: Role | null): 'yes' | 'own jurisdiction' | '401' | '403' {
+/**
+ * What a caller gets from a rule: `yes`, `own jurisdiction`, `public view` (a reporter on a route
+ * whose figures a provider gets exactly: it gets the public's), `401` or `403`.
+ */
+export function outcomeFor(
+	rule: AccessRule,
+	role: Role | null
+): 'yes' | 'own jurisdiction' | 'public view' | '401' | '403' {
+	if (role === 'reporter' && rule.roles === null && rule.jurisdiction) return 'public view';
 	if (rule.roles === null) return 'yes';
 	if (role === null) return '401';
 	if (!rule.roles.includes(role)) return '403';
-	return role === 'provider' && rule.jurisdiction ? 'own jurisdiction' : 'yes';
+	return (role === 'provider' || role === 'reporter') && rule.jurisdiction ? 'own jurisdiction' : 'yes';
 }
 
 /** docs/access-matrix.md, generated from the routes themselves. */
@@ -218,7 +239,9 @@ export function accessMatrixMarkdown(routes: DeclaredRoute[]): string {
 		'',
 		'What each caller gets from each API route. `yes`: the route answers; `own jurisdiction`: a',
 		'provider gets only data inside its departments and municipalities (403 `outside_jurisdiction`',
-		'when it names a place outside them); `401`: sign in first (`unauthenticated`); `403`: this role',
+		'when it names a place outside them), a reporter only the community reports there; `public',
+		'view`: a reporter (a programme facilitator or community liaison, not a security provider) gets',
+		'what the anonymous public gets; `401`: sign in first (`unauthenticated`); `403`: this role',
 		'may not (`forbidden`). Routes only admins may use answer 403 `mfa_required` to an admin who',
 		'has not set up a second factor yet. Every state-changing request from another origin gets 403',
 		'`csrf`, and every body over its limit 413. The test beside the generator calls every route as',
@@ -235,7 +258,9 @@ export function accessMatrixMarkdown(routes: DeclaredRoute[]): string {
 		'municipal cells for); default periods come from the release. Hexagons and patrol cells read',
 		'inside points only, before any row limit. A dialogue’s sensitive place and its summary reach',
 		'admins and planners everywhere, a provider inside its jurisdiction only, the public never. The',
-		'priority-index inputs are exact national figures: admins and planners only.',
+		'priority-index inputs are exact national figures: admins and planners only. Community reports',
+		'(`/api/community-reports`) reach reporters and providers inside their jurisdiction only, and the',
+		'public only through the public release (per department and quarter or year, protected).',
 		'`tests/api/scope.spec.ts` changes exact outside data under a fixed release and checks that',
 		'no answer a provider gets changes (src/lib/server/scope.ts).',
 		'',

@@ -8,6 +8,7 @@ import { auditRoutes } from './audit';
 import { auditRefusals } from './audit-refusals';
 import { authRoutes } from './auth';
 import { boundaryRoutes } from './boundaries';
+import { communityRoutes } from './community';
 import type { ApiDeps, RouteDeps } from './deps';
 import { bookletRoutes, commitmentRoutes, dialogueRoutes, programmeRoutes } from './dialogues';
 import type { AppEnv } from './env';
@@ -60,6 +61,7 @@ export function createApi(deps: ApiDeps) {
 		.route('/booklets', bookletRoutes(routeDeps))
 		.route('/analysis', analysisRoutes(routeDeps))
 		.route('/context', contextRoutes(routeDeps))
+		.route('/community-reports', communityRoutes(routeDeps))
 		.route('/auth', authRoutes(routeDeps))
 		.route('/users', userRoutes(routeDeps))
 		.route('/audit', auditRoutes(routeDeps))

@@ -132,7 +132,7 @@ export function authRoutes({ services }: RouteDeps) {
 		})
 		.post(
 			'/password',
-			access('restricted', { note: 'own password; ends the other sessions' }),
+			access('signed-in', { note: 'own password; ends the other sessions' }),
 			passwordStrength(),
 			validate('json', PasswordChange),
 			async (c) => {

@@ -59,7 +59,8 @@ export const SERVICE_STATUS = {
 	unknown_codes: 400,
 	jurisdiction_required: 400,
 	weak_password: 400,
-	mfa_required: 403
+	mfa_required: 403,
+	personal_data: 422
 } as const satisfies Record<ServiceErrorCode, ContentfulStatusCode>;
 
 /** A service refusal as the API answers it. */

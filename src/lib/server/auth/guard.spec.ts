@@ -72,5 +72,6 @@ describe('page guard', () => {
 		expect(homeFor(user('admin'))).toBe('/admin');
 		expect(homeFor(user('planner'))).toBe('/');
 		expect(homeFor(user('provider'))).toBe('/');
+		expect(homeFor(user('reporter'))).toBe('/reportes');
 	});
 });

@@ -45,7 +45,8 @@ export function keepLanguage(path: string, from: URL): string {
 	return `${path}${path.includes('?') ? '&' : '?'}lang=en`;
 }
 
-/** The first page after login for each role. */
+/** The first page after login for each role (a reporter's work is its community reports). */
 export function homeFor(user: SessionUser): string {
-	return user.role === 'admin' ? '/admin' : '/';
+	if (user.role === 'admin') return '/admin';
+	return user.role === 'reporter' ? '/reportes' : '/';
 }

@@ -2,7 +2,9 @@ import type { SessionUser } from './types';
 
 /**
  * What part of the country a user may see. Admins and planners see everything; a provider sees
- * only its jurisdiction; the anonymous public sees no restricted data at all (public data goes
+ * only its jurisdiction; a reporter (issue 18) is not a security provider: it sees no exact
+ * official figure anywhere, like the anonymous public (its community reports are scoped with
+ * `communityFilter` instead); the anonymous public sees no restricted data at all (public data goes
  * through disclosure control instead, src/lib/domain/disclosure.ts).
  */
 export type JurisdictionFilter = {
@@ -14,6 +16,16 @@ const NOTHING: JurisdictionFilter = Object.freeze({ departments: [], municipalit
 
 /** The codes a user may see, or null when unrestricted. Anonymous callers get an empty filter. */
 export function jurisdictionFilter(user: SessionUser | null): JurisdictionFilter | null {
+	if (!user || user.role === 'reporter') return NOTHING;
+	if (user.role === 'admin' || user.role === 'planner') return null;
+	return user.jurisdiction;
+}
+
+/**
+ * Where a user's community reports (and their exact community figures) may come from: everywhere
+ * for admins and planners, its jurisdiction for providers and reporters, nowhere for the public.
+ */
+export function communityFilter(user: SessionUser | null): JurisdictionFilter | null {
 	if (!user) return NOTHING;
 	if (user.role === 'admin' || user.role === 'planner') return null;
 	return user.jurisdiction;

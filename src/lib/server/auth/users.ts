@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { Jurisdiction, NewUser, Role, UserPatch, UserView } from '../../schemas/users';
+import {
+	isScopedRole,
+	type Jurisdiction,
+	type NewUser,
+	type Role,
+	type UserPatch,
+	type UserView
+} from '../../schemas/users';
 import { statement } from '../db/statements';
 import { ServiceError } from '../errors';
 import { audit, type AuditActor } from './audit';
@@ -165,15 +172,14 @@ export async function updateUser(
 	const before = getUser(db, id);
 	if (!before) throw new UserError('not_found', `No user with id ${id}`);
 	const role = patch.role ?? before.role;
-	const jurisdiction =
-		role === 'provider'
-			? (patch.jurisdiction ?? before.jurisdiction)
-			: { departments: [], municipalities: [] };
+	const jurisdiction = isScopedRole(role)
+		? (patch.jurisdiction ?? before.jurisdiction)
+		: { departments: [], municipalities: [] };
 	const size = jurisdiction.departments.length + jurisdiction.municipalities.length;
-	if (role === 'provider' && size === 0) {
+	if (isScopedRole(role) && size === 0) {
 		throw new UserError(
 			'jurisdiction_required',
-			'A provider needs a jurisdiction: departments or municipalities'
+			`A ${role} needs a jurisdiction: departments or municipalities`
 		);
 	}
 	assertKnownCodes(db, jurisdiction);

@@ -1,7 +1,17 @@
 import type Database from 'better-sqlite3';
 import { migrations as allMigrations } from './migrations/index';
 
-export type Migration = { version: number; name: string; sql: string };
+export type Migration = {
+	version: number;
+	name: string;
+	sql: string;
+	/**
+	 * A table rebuild (https://www.sqlite.org/lang_altertable.html#otheralter): foreign keys are
+	 * turned off around its transaction (the pragma is a no-op inside one), so that dropping the old
+	 * table runs no ON DELETE action, and `foreign_key_check` must be empty before it commits.
+	 */
+	foreignKeysOff?: boolean;
+};
 
 /**
  * Applies the migrations not yet recorded in `schema_migrations`, each in its own transaction,
@@ -27,10 +37,22 @@ export function migrate(db: Database.Database, migrations: Migration[] = allMigr
 	const done: number[] = [];
 	for (const migration of migrations) {
 		if (applied.has(migration.version)) continue;
-		db.transaction(() => {
-			db.exec(migration.sql);
-			record.run(migration.version, migration.name);
-		})();
+		const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+		if (migration.foreignKeysOff) db.pragma('foreign_keys = OFF');
+		try {
+			db.transaction(() => {
+				db.exec(migration.sql);
+				if (migration.foreignKeysOff) {
+					const broken = db.pragma('foreign_key_check') as unknown[];
+					if (broken.length > 0) {
+						throw new Error(`Migration ${migration.version} breaks ${broken.length} foreign keys`);
+					}
+				}
+				record.run(migration.version, migration.name);
+			})();
+		} finally {
+			if (migration.foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+		}
 		done.push(migration.version);
 	}
 	return done;

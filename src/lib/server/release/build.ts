@@ -17,6 +17,7 @@ import type { DB } from '../db/connection';
 import { statement } from '../db/statements';
 import { categoryCoverages } from '../reports/coverage';
 import { readBaseCells, type CategoryCells, type FreshBatch } from './base';
+import { communityBlockId, communityCells } from './community';
 import { storedCoverages } from './coverage';
 import { preventionFacts } from './prevention';
 import { publicSurveys } from './surveys';
@@ -38,10 +39,11 @@ export const RELEASE_FORMAT = 2;
 export function sourcesOf(db: DB): string {
 	const rows = statement(
 		db,
-		"SELECT key, value FROM dataset_meta WHERE key IN ('reports_version', 'public_facts_version')"
+		"SELECT key, value FROM dataset_meta WHERE key IN ('reports_version', 'public_facts_version', 'community_version')"
 	).all() as { key: string; value: string }[];
 	const get = (key: string) => rows.find((r) => r.key === key)?.value ?? '0';
-	return `format:${RELEASE_FORMAT};reports:${get('reports_version')};facts:${get('public_facts_version')}`;
+	// Verifying or rejecting a community report bumps community_version (migration 011).
+	return `format:${RELEASE_FORMAT};reports:${get('reports_version')};facts:${get('public_facts_version')};community:${get('community_version')}`;
 }
 
 /** The fixed group: every non-sensitive category counting people or events (not hectares). */
@@ -168,6 +170,26 @@ export function* buildRelease(read: DB, options: BuildOptions): Generator<void, 
 		if (GROUP_MEMBERS.includes(category)) bases.set(category, { base, firstYear });
 		yield;
 	}
+	// Verified community reports: their own blocks, published as sensitive whatever the category
+	// (release/community.ts), never added to the official category's block nor to the group.
+	const sensitiveShape = shapeOf('sensitive', config);
+	const sensitiveAreas = new AreaLayout(municipalities, sensitiveShape.levels);
+	for (const [category, list] of communityCells(read, municipalities, options.salt)) {
+		const { first, last } = monthRange(list);
+		const firstYear = Math.floor(first / 12);
+		const years = Math.floor(last / 12) - firstYear + 1;
+		const grid = new PeriodGrid(firstYear, years, sensitiveShape.grains);
+		const base = fill(list, municipalities.length, firstYear, years);
+		const id = communityBlockId(category);
+		blocks.set(id, {
+			table: 'sensitive',
+			category: id,
+			grid,
+			areas: sensitiveAreas,
+			values: countBlock(base, sensitiveAreas, grid, ptable)
+		});
+	}
+	yield;
 	if (bases.size > 0) {
 		const firstYear = Math.min(...[...bases.values()].map((b) => b.firstYear));
 		const lastYear = Math.max(...[...bases.values()].map((b) => b.firstYear + b.base.months / 12 - 1));

@@ -1,4 +1,5 @@
 import { CATEGORIES } from '$lib/domain/categories';
+import { COMMUNITY_BLOCK_PREFIX } from '$lib/domain/community/report';
 import { DISCLOSURE, type DisclosureConfig } from '../../config/disclosure';
 import { GROUP_MEMBERS, shapeOf, tableOf } from './build';
 import { RELEASE_TABLES } from './types';
@@ -46,8 +47,8 @@ export function dictionary(config: DisclosureConfig = DISCLOSURE) {
 			name: 'category',
 			type: 'text',
 			description: {
-				es: `Categoría, o ${config.nonSensitiveGroup}: todas las categorías no sensibles que cuentan personas o hechos`,
-				en: `Category, or ${config.nonSensitiveGroup}: every non-sensitive category counting people or events`
+				es: `Categoría, o ${config.nonSensitiveGroup}: todas las categorías no sensibles que cuentan personas o hechos, o ${COMMUNITY_BLOCK_PREFIX}<categoría>: reportes comunitarios verificados, una fuente propia nunca sumada a la oficial (tabla sensitive)`,
+				en: `Category, or ${config.nonSensitiveGroup}: every non-sensitive category counting people or events, or ${COMMUNITY_BLOCK_PREFIX}<category>: verified community reports, a source of their own never added to the official one (sensitive table)`
 			}
 		},
 		{

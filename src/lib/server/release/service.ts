@@ -5,6 +5,7 @@ import type { SurveyEstimatesQuery } from '../../schemas/surveys';
 import type { DB } from '../db/connection';
 import { statement } from '../db/statements';
 import { buildRelease, sourcesOf, type Built } from './build';
+import { publicCommunityFigures } from './community';
 import { dictionary } from './dictionary';
 import { manifestOf, tableChunks } from './export';
 import { markSlice } from './prepared';
@@ -274,6 +275,11 @@ export function createReleaseService({
 
 		surveyEstimates(query: SurveyEstimatesQuery) {
 			return slice(`surveys|${JSON.stringify(query)}`, (r) => publicSurveyEstimates(r, query));
+		},
+
+		/** Verified community reports as released: per department and quarter or year (issue 18). */
+		communityFigures(category: string | undefined) {
+			return slice(`community|${category ?? ''}`, (r) => publicCommunityFigures(r, category, config));
 		},
 
 		surveySeries(code: string) {

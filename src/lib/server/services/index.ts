@@ -8,6 +8,7 @@ import {
 import type { AppConfig } from '../config';
 import { createAnalysisService } from '../analysis/service';
 import { createContextService } from '../context-layers/service';
+import { createCommunityService } from '../community/service';
 import { createDialogueService } from '../dialogues/service';
 import { createGeographyService } from '../geography/service';
 import { createImportService } from '../import/service';
@@ -67,6 +68,7 @@ export function createServices({ db, config, testOnlyScrypt }: ServiceOptions) {
 		imports: createImportService(deps),
 		analysis: createAnalysisService(deps),
 		context: createContextService(deps),
+		community: createCommunityService(deps),
 		users: createUserService(deps),
 		release: deps.release
 	};

@@ -1,6 +1,13 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { parseLocale } from '$lib/i18n';
-import { PasswordChange, SecondFactorCode, SessionId, TotpCode, TotpDisable } from '$lib/schemas/users';
+import {
+	PasswordChange,
+	ROLES,
+	SecondFactorCode,
+	SessionId,
+	TotpCode,
+	TotpDisable
+} from '$lib/schemas/users';
 import { localiseMessage, parseInput } from '$lib/schemas/validation';
 import { sessionCookie } from '$lib/server/auth/cookie';
 import { requirePageRole } from '$lib/server/auth/guard';
@@ -37,7 +44,7 @@ function signedIn(locals: App.Locals) {
 }
 
 async function start(event: RequestEvent) {
-	requirePageRole(event.locals, event.url, 'admin', 'planner', 'provider');
+	requirePageRole(event.locals, event.url, ...ROLES);
 	const form = await event.request.formData();
 	const text = (name: string) => String(form.get(name) ?? '').slice(0, 1024);
 	const locale = parseLocale(event.url.searchParams.get('lang'));

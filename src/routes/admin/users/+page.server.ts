@@ -1,7 +1,15 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { parseLocale } from '$lib/i18n';
-import { NewUser, PASSWORD_PROBLEMS, ScopeList, UserPatch, type UserView } from '$lib/schemas/users';
+import {
+	isScopedRole,
+	NewUser,
+	PASSWORD_PROBLEMS,
+	ScopeList,
+	UserPatch,
+	type Role,
+	type UserView
+} from '$lib/schemas/users';
 import { localiseMessage } from '$lib/schemas/validation';
 import { SERVICE_STATUS } from '$lib/server/api/errors';
 import { requirePageRole } from '$lib/server/auth/guard';
@@ -147,8 +155,9 @@ export const actions: Actions = {
 	update: (event) =>
 		patch(event, 'update', (form) => {
 			const role = text(form, 'role');
-			// Only a provider has a jurisdiction; for the others the field is ignored (and cleared).
-			if (role !== 'provider') return { patch: { role }, scope: VALID };
+			// Only providers and reporters have a jurisdiction; for the others the field is ignored
+			// (and cleared).
+			if (!isScopedRole(role as Role)) return { patch: { role }, scope: VALID };
 			const scope = ScopeList.safeParse(text(form, 'scope'));
 			return { patch: { role, jurisdiction: scope.data }, scope };
 		}),

@@ -1,3 +1,4 @@
+import type { Migration } from '../migrate';
 import * as boundaries from './001_boundaries';
 import * as access from './002_access';
 import * as reports from './003_reports';
@@ -8,6 +9,7 @@ import * as loginDefences from './007_login_defences';
 import * as mfa from './008_mfa';
 import * as release from './009_release';
 import * as coverage from './010_coverage';
+import * as communityReports from './011_community_reports';
 import * as context from './013_context';
 
 /**
@@ -15,7 +17,7 @@ import * as context from './013_context';
  * exports `sql`, and one line here. Applied versions are recorded in `schema_migrations`; a
  * migration is never edited once it has shipped.
  */
-export const migrations: { version: number; name: string; sql: string }[] = [
+export const migrations: Migration[] = [
 	{ version: 1, name: 'boundaries', sql: boundaries.sql },
 	{ version: 2, name: 'access', sql: access.sql },
 	{ version: 3, name: 'reports', sql: reports.sql },
@@ -26,5 +28,11 @@ export const migrations: { version: number; name: string; sql: string }[] = [
 	{ version: 8, name: 'mfa', sql: mfa.sql },
 	{ version: 9, name: 'release', sql: release.sql },
 	{ version: 10, name: 'coverage', sql: coverage.sql },
+	{
+		version: 11,
+		name: 'community_reports',
+		sql: communityReports.sql,
+		foreignKeysOff: communityReports.foreignKeysOff
+	},
 	{ version: 13, name: 'context', sql: context.sql }
 ];
