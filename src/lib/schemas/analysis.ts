@@ -1,4 +1,5 @@
 import type { FigureCoverage } from './coverage';
+import type { EhsaCategory } from '$lib/domain/emerging-hot-spots';
 import { z } from 'zod';
 import { categoryById, type CategoryId } from '$lib/domain/categories';
 import type { PatrolCell } from '$lib/domain/patrol-cells';
@@ -63,6 +64,33 @@ export const SpatialParams = z
 		path: ['from']
 	});
 export type SpatialParams = z.infer<typeof SpatialParams>;
+
+/**
+ * `GET /api/analysis/emerging-hot-spots`: Emerging Hot Spot Analysis of the rates per calendar
+ * quarter or year. `from` and `to` widen to whole steps; the default ends with the last step that
+ * the latest month with data completes and reaches 6 years back.
+ */
+export const EmergingHotSpotsParams = z
+	.object({
+		category: CategoryList,
+		from: Month.optional(),
+		to: Month.optional(),
+		step: z.enum(['quarter', 'year']).default('quarter'),
+		measure: z.enum(['rate', 'smoothed_rate']).default('rate'),
+		permutations: z.coerce.number().int().min(99).max(9999).default(999),
+		seed: z.coerce
+			.number()
+			.int()
+			.min(0)
+			.max(2 ** 32 - 1)
+			.default(2021),
+		alpha: z.coerce.number().min(0.0001).max(0.2).default(0.05)
+	})
+	.refine((p) => !p.from || !p.to || p.from <= p.to, {
+		message: '`from` must not be after `to`',
+		path: ['from']
+	});
+export type EmergingHotSpotsParams = z.infer<typeof EmergingHotSpotsParams>;
 
 /** `GET /api/analysis/priority-inputs`. */
 export const PriorityInputsQuery = z.object({ category: CategoryList, to: Month.optional() });
@@ -144,6 +172,37 @@ export type SpatialResult = {
 	/** What the categories' sources cover of the window (rates per 100,000 per year). */
 	coverage: FigureCoverage;
 	values: SpatialValue[];
+};
+
+export type EmergingHotSpotValue = {
+	code: string;
+	/** One of the 17 patterns; "no-data" when the municipality lacks a rate in some step. */
+	category: EhsaCategory | 'no-data';
+	/** Gi* z-value per analysed step, oldest first (rounded to 1e-6). */
+	z: number[];
+	/** The step's conditional-permutation pseudo p-value, Benjamini-Hochberg adjusted in the step. */
+	p: (number | null)[];
+	/** Mann-Kendall test of the z series: Kendall's tau-b, z and two-sided p. */
+	trend: { tau: number | null; z: number | null; p: number | null } | null;
+};
+
+export type EmergingHotSpotsResult = {
+	window: { from: string; to: string };
+	step: 'quarter' | 'year';
+	measure: 'rate' | 'smoothed_rate';
+	permutations: number;
+	seed: number;
+	alpha: number;
+	/** Always true: each step's p-values are FDR-corrected, as ArcGIS does. */
+	fdr: true;
+	/** The steps analysed, oldest first, and those left out because no source covers them. */
+	steps: { from: string; to: string }[];
+	skippedSteps: { from: string; to: string }[];
+	analysed: number;
+	/** The 17 patterns, in the legend's order. */
+	categories: EhsaCategory[];
+	coverage: FigureCoverage;
+	values: EmergingHotSpotValue[];
 };
 
 export type PatrolResult = {
