@@ -1,4 +1,5 @@
 import { audit } from './audit';
+import { ehsa } from './ehsa';
 import { firstFrame } from './first-frame';
 import { imports } from './imports';
 import { loginFlood } from './login-flood';
@@ -18,6 +19,7 @@ export const benches: readonly Bench[] = [
 	throughput,
 	imports,
 	priorities,
+	ehsa,
 	loginFlood,
 	release,
 	audit,
