@@ -84,6 +84,7 @@ export function ehsaFigures(dbPath: string): Figure[] {
 				to,
 				step: 'quarter' as const,
 				measure: 'rate' as const,
+				significance: 'permutation' as const,
 				permutations: PERMUTATIONS,
 				seed: 2021,
 				alpha: 0.05

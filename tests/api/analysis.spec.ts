@@ -1,6 +1,12 @@
 import { cellToLatLng } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EHSA_CATEGORIES, mannKendall, stepSeed } from '../../src/lib/domain/emerging-hot-spots';
+import {
+	EHSA_CATEGORIES,
+	mannKendall,
+	normalUpperTail,
+	stepSeed
+} from '../../src/lib/domain/emerging-hot-spots';
+import { benjaminiHochberg } from '../../src/lib/domain/spatial-autocorrelation';
 import { normaliseIndicators, priorityScores } from '../../src/lib/domain/priority-index';
 import { importReports } from '../../src/lib/server/import/importer';
 import { parseMapping } from '../../src/lib/server/import/mappings';
@@ -313,12 +319,19 @@ describe('local spatial statistics', () => {
 });
 
 describe('emerging hot spots', () => {
-	const query = 'category=landmines&from=2019-01&to=2020-12&permutations=199&seed=9';
+	const query = 'category=landmines&from=2019-01&to=2020-12&significance=permutation&permutations=199&seed=9';
 
 	it('gives every municipality a pattern, its Gi* z series and its trend, per quarter', async () => {
 		const { status, body } = await get(`/api/analysis/emerging-hot-spots?${query}`, 'planner');
 		expect(status).toBe(200);
-		expect(body).toMatchObject({ step: 'quarter', permutations: 199, seed: 9, fdr: true, analysed: 3 });
+		expect(body).toMatchObject({
+			step: 'quarter',
+			significance: 'permutation',
+			permutations: 199,
+			seed: 9,
+			fdr: true,
+			analysed: 3
+		});
 		expect(body.steps).toHaveLength(8);
 		expect(body.steps[0]).toEqual({ from: '2019-01', to: '2019-03' });
 		expect(body.steps[7]).toEqual({ from: '2020-10', to: '2020-12' });
@@ -359,6 +372,25 @@ describe('emerging hot spots', () => {
 				expect(v.p[t], `${v.code} ${step.from}`).toBe(g.p);
 			}
 		}
+	});
+
+	it('by default takes each step’s p from the normal z, as ArcGIS does, FDR-corrected within the step', async () => {
+		const { body } = await get(
+			'/api/analysis/emerging-hot-spots?category=landmines&from=2019-01&to=2020-12',
+			'planner'
+		);
+		expect(body.significance).toBe('normal');
+		const analysed = body.values.filter((v: Json) => v.category !== 'no-data');
+		// Medellín's only neighbour (Cáceres) has no data: an island, never significant, out of the count.
+		const island = (v: Json) => v.code === '05001';
+		body.steps.forEach((_: Json, t: number) => {
+			const p = benjaminiHochberg(
+				analysed.map((v: Json) => (island(v) ? NaN : 2 * normalUpperTail(Math.abs(v.z[t]))))
+			);
+			analysed.forEach((v: Json, i: number) =>
+				island(v) ? expect(v.p[t]).toBeNull() : expect(v.p[t]).toBeCloseTo(p[i]!, 5)
+			);
+		});
 	});
 
 	it('widens to whole years, and by default ends with the last step the data complete', async () => {

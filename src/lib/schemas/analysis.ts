@@ -69,6 +69,13 @@ export type SpatialParams = z.infer<typeof SpatialParams>;
  * `GET /api/analysis/emerging-hot-spots`: Emerging Hot Spot Analysis of the rates per calendar
  * quarter or year. `from` and `to` widen to whole steps; the default ends with the last step that
  * the latest month with data completes and reaches 6 years back.
+ *
+ * `significance`: each step's p-values are the two-sided normal p of the Gi* z-value by default,
+ * as ArcGIS's EHSA does, or the hot-spot map's conditional-permutation pseudo p-values. Both are
+ * then FDR-corrected within the step. The default is not the permutations because their floor,
+ * 1 / (permutations + 1), meets Benjamini-Hochberg's k·α/n over 1,122 municipalities: on the
+ * quarterly homicide rates of 2019–2024 no municipality is significant in any quarter with 999
+ * permutations, where the normal p finds 20–72 a quarter.
  */
 export const EmergingHotSpotsParams = z
 	.object({
@@ -77,6 +84,7 @@ export const EmergingHotSpotsParams = z
 		to: Month.optional(),
 		step: z.enum(['quarter', 'year']).default('quarter'),
 		measure: z.enum(['rate', 'smoothed_rate']).default('rate'),
+		significance: z.enum(['normal', 'permutation']).default('normal'),
 		permutations: z.coerce.number().int().min(99).max(9999).default(999),
 		seed: z.coerce
 			.number()
@@ -180,7 +188,7 @@ export type EmergingHotSpotValue = {
 	category: EhsaCategory | 'no-data';
 	/** Gi* z-value per analysed step, oldest first (rounded to 1e-6). */
 	z: number[];
-	/** The step's conditional-permutation pseudo p-value, Benjamini-Hochberg adjusted in the step. */
+	/** The step's p-value (normal or permutation), Benjamini-Hochberg adjusted within the step. */
 	p: (number | null)[];
 	/** Mann-Kendall test of the z series: Kendall's tau-b, z and two-sided p. */
 	trend: { tau: number | null; z: number | null; p: number | null } | null;
@@ -190,6 +198,8 @@ export type EmergingHotSpotsResult = {
 	window: { from: string; to: string };
 	step: 'quarter' | 'year';
 	measure: 'rate' | 'smoothed_rate';
+	significance: 'normal' | 'permutation';
+	/** Used with `significance: 'permutation'` only. */
 	permutations: number;
 	seed: number;
 	alpha: number;

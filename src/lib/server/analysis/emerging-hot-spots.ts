@@ -26,6 +26,8 @@ export type EmergingHotSpotsQuery = {
 	to: number;
 	step: 'quarter' | 'year';
 	measure: 'rate' | 'smoothed_rate';
+	/** How each step's p-values are found (see EmergingHotSpotsParams). */
+	significance: 'normal' | 'permutation';
 	permutations: number;
 	seed: number;
 	alpha: number;
@@ -75,7 +77,10 @@ export function emergingHotSpotsOf(
 			Float64Array.from(analysedCodes, (code) => perStep[t]![position.get(code)!]!.value!)
 		);
 		const result = emergingHotSpots(w, series, {
-			significance: { method: 'permutation', permutations: q.permutations, seed: q.seed },
+			significance:
+				q.significance === 'permutation'
+					? { method: 'permutation', permutations: q.permutations, seed: q.seed }
+					: { method: 'normal' },
 			alpha: q.alpha
 		});
 		analysedCodes.forEach((code, i) => {
@@ -93,6 +98,7 @@ export function emergingHotSpotsOf(
 		window: label({ from: steps[0]?.from ?? q.from, to: steps.at(-1)?.to ?? q.to }),
 		step: q.step,
 		measure: q.measure,
+		significance: q.significance,
 		permutations: q.permutations,
 		seed: q.seed,
 		alpha: q.alpha,

@@ -155,6 +155,7 @@ export function createAnalysisService({ db, stats, release }: ServiceDeps) {
 					to: steps.at(-1)!.to,
 					step: p.step,
 					measure: p.measure,
+					significance: p.significance,
 					permutations: p.permutations,
 					seed: p.seed,
 					alpha: p.alpha
