@@ -1,5 +1,6 @@
 import { alertRules } from './alert-rules';
 import { audit } from './audit';
+import { ehsa } from './ehsa';
 import { firstFrame } from './first-frame';
 import { imports } from './imports';
 import { loginFlood } from './login-flood';
@@ -19,6 +20,7 @@ export const benches: readonly Bench[] = [
 	throughput,
 	imports,
 	priorities,
+	ehsa,
 	loginFlood,
 	release,
 	audit,

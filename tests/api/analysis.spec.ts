@@ -1,5 +1,12 @@
 import { cellToLatLng } from 'h3-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+	EHSA_CATEGORIES,
+	mannKendall,
+	normalUpperTail,
+	stepSeed
+} from '../../src/lib/domain/emerging-hot-spots';
+import { benjaminiHochberg } from '../../src/lib/domain/spatial-autocorrelation';
 import { normaliseIndicators, priorityScores } from '../../src/lib/domain/priority-index';
 import { importReports } from '../../src/lib/server/import/importer';
 import { parseMapping } from '../../src/lib/server/import/mappings';
@@ -308,6 +315,125 @@ describe('local spatial statistics', () => {
 			expect(res.status, bad).toBe(400);
 			expect(JSON.stringify(res.body), bad).toContain(field);
 		}
+	});
+});
+
+describe('emerging hot spots', () => {
+	const query = 'category=landmines&from=2019-01&to=2020-12&significance=permutation&permutations=199&seed=9';
+
+	it('gives every municipality a pattern, its Gi* z series and its trend, per quarter', async () => {
+		const { status, body } = await get(`/api/analysis/emerging-hot-spots?${query}`, 'planner');
+		expect(status).toBe(200);
+		expect(body).toMatchObject({
+			step: 'quarter',
+			significance: 'permutation',
+			permutations: 199,
+			seed: 9,
+			fdr: true,
+			analysed: 3
+		});
+		expect(body.steps).toHaveLength(8);
+		expect(body.steps[0]).toEqual({ from: '2019-01', to: '2019-03' });
+		expect(body.steps[7]).toEqual({ from: '2020-10', to: '2020-12' });
+		expect(body.skippedSteps).toEqual([]);
+		expect(body.categories).toEqual([...EHSA_CATEGORIES]);
+		expect(body.values.map((v: Json) => v.code)).toEqual([
+			'05001',
+			'05120',
+			'52001',
+			'52356',
+			'52835',
+			'88001'
+		]);
+		for (const v of body.values) {
+			if (['05001', '52001', '52835'].includes(v.code)) {
+				expect(EHSA_CATEGORIES).toContain(v.category);
+				expect(v.z).toHaveLength(8);
+				expect(v.p).toHaveLength(8);
+				const trend = mannKendall(v.z);
+				expect(v.trend.tau).toBeCloseTo(trend.tau, 9);
+				expect(v.trend.p).toBeCloseTo(trend.p, 9);
+			} else {
+				expect(v).toEqual({ code: v.code, category: 'no-data', z: [], p: [], trend: null });
+			}
+		}
+	});
+
+	it('is, step by step, the hot-spot map of that quarter with the FDR correction', async () => {
+		const { body } = await get(`/api/analysis/emerging-hot-spots?${query}`, 'planner');
+		for (const [t, step] of body.steps.entries()) {
+			const gi = await get(
+				`/api/analysis/getis-ord?category=landmines&from=${step.from}&to=${step.to}&permutations=199&seed=${stepSeed(9, t)}&fdr=true`,
+				'planner'
+			);
+			for (const v of body.values.filter((v: Json) => v.category !== 'no-data')) {
+				const g = gi.body.values.find((g: Json) => g.code === v.code);
+				expect(v.z[t], `${v.code} ${step.from}`).toBeCloseTo(g.z, 6);
+				expect(v.p[t], `${v.code} ${step.from}`).toBe(g.p);
+			}
+		}
+	});
+
+	it('by default takes each step’s p from the normal z, as ArcGIS does, FDR-corrected within the step', async () => {
+		const { body } = await get(
+			'/api/analysis/emerging-hot-spots?category=landmines&from=2019-01&to=2020-12',
+			'planner'
+		);
+		expect(body.significance).toBe('normal');
+		const analysed = body.values.filter((v: Json) => v.category !== 'no-data');
+		// Medellín's only neighbour (Cáceres) has no data: an island, never significant, out of the count.
+		const island = (v: Json) => v.code === '05001';
+		body.steps.forEach((_: Json, t: number) => {
+			const p = benjaminiHochberg(
+				analysed.map((v: Json) => (island(v) ? NaN : 2 * normalUpperTail(Math.abs(v.z[t]))))
+			);
+			analysed.forEach((v: Json, i: number) =>
+				island(v) ? expect(v.p[t]).toBeNull() : expect(v.p[t]).toBeCloseTo(p[i]!, 5)
+			);
+		});
+	});
+
+	it('widens to whole years, and by default ends with the last step the data complete', async () => {
+		const years = await get(
+			'/api/analysis/emerging-hot-spots?category=landmines&step=year&from=2016-05&to=2020-02',
+			'planner'
+		);
+		expect(years.status).toBe(200);
+		expect(years.body.window).toEqual({ from: '2016-01', to: '2020-12' });
+		// The source starts in 2019: the years before are not covered, so they are not analysed.
+		expect(years.body.steps).toEqual([
+			{ from: '2019-01', to: '2019-12' },
+			{ from: '2020-01', to: '2020-12' }
+		]);
+		expect(years.body.skippedSteps.map((s: Json) => s.from)).toEqual(['2016-01', '2017-01', '2018-01']);
+		const byDefault = await get('/api/analysis/emerging-hot-spots?category=landmines', 'planner');
+		expect(byDefault.status).toBe(200);
+		// The last report is of November 2020: the last whole quarter is July–September.
+		expect(byDefault.body.window.to).toBe('2020-09');
+		expect(byDefault.body.window.from).toBe('2014-10');
+	});
+
+	it('shows a provider its jurisdiction only, refuses the public, and names a bad parameter', async () => {
+		const narino = await get(`/api/analysis/emerging-hot-spots?${query}`, 'narino');
+		expect(narino.status).toBe(200);
+		expect(narino.body.values.map((v: Json) => v.code)).toEqual(['52001', '52356', '52835']);
+		expect((await get(`/api/analysis/emerging-hot-spots?${query}`)).status).toBe(401);
+		for (const [bad, field] of [
+			['step=month', 'step'],
+			['permutations=5', 'permutations'],
+			['from=2020-01&to=2019-01', 'from'],
+			['alpha=0.5', 'alpha']
+		]) {
+			const res = await get(`/api/analysis/emerging-hot-spots?category=landmines&${bad}`, 'planner');
+			expect(res.status, bad).toBe(400);
+			expect(JSON.stringify(res.body), bad).toContain(field);
+		}
+		const short = await get(
+			'/api/analysis/emerging-hot-spots?category=landmines&from=2020-01&to=2020-06',
+			'planner'
+		);
+		expect(short.status).toBe(400);
+		expect(short.body.error.message).toContain('Between 4 and 120 steps');
 	});
 });
 

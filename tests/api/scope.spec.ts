@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/lib/domain/random';
 import { HexagonQuery, StatsParams, SummaryQuery, TimeseriesQuery } from '../../src/lib/schemas/reports';
-import { PatrolParams, SpatialParams } from '../../src/lib/schemas/analysis';
+import { EmergingHotSpotsParams, PatrolParams, SpatialParams } from '../../src/lib/schemas/analysis';
 import { createAnalysisService } from '../../src/lib/server/analysis/service';
 import { loadSessionUser } from '../../src/lib/server/auth/users';
 import { createDialogueService } from '../../src/lib/server/dialogues/service';
@@ -220,6 +220,14 @@ function answers(viewer: Viewer): Record<string, unknown> {
 						analysis.spatial(viewer, 'getis-ord', { ...p, fdr: true })
 					);
 				}
+				const q = EmergingHotSpotsParams.parse({
+					category,
+					measure,
+					permutations: 99,
+					from: '2021-01',
+					to: '2022-12'
+				});
+				out[`ehsa|${category}|${measure}`] = attempt(() => analysis.emergingHotSpots(viewer, q));
 			}
 		}
 	}
@@ -349,6 +357,8 @@ describe('a provider’s answers depend on inside data and the public release on
 			)
 		).toEqual(['52001', '52356', '52835']);
 		expect(a['local-moran|homicide|rate|{}']!.analysed).toBe(9);
+		expect(a['ehsa|homicide|rate']!.analysed).toBe(9);
+		expect(a['ehsa|homicide|rate']!.steps).toHaveLength(8);
 		// Sensitive categories: outside municipalities have no published municipal value, so they drop out.
 		expect(a['local-moran|sexual-violence|rate|{}']!.analysed).toBe(3);
 		expect((a['patrol|undefined'] as Json).pointReports).toBeGreaterThan(0);

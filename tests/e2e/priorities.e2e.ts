@@ -154,6 +154,21 @@ describe('the priorities page', () => {
 			.poll(() => legend.textContent(), { timeout: 30_000 })
 			.toMatch(/Alto rodeado de altos \(\d+\)/);
 		await saveScreenshot(page, 'priorities-clusters');
+
+		// Emerging hot spots of the same issue: every municipality in one pattern or "no data", and
+		// the selected municipality's pattern, z series and trend in its panel.
+		await page.getByLabel('Puntos calientes emergentes').check();
+		const emerging = page.getByTestId('emerging-legend');
+		await expect.poll(() => emerging.textContent(), { timeout: 60_000 }).toMatch(/Ningún patrón \(\d+\)/);
+		// The count ends each legend entry (the note under them has a bracketed number too).
+		const entries = await emerging.locator('li').allTextContents();
+		const counts = entries.map((text) => Number(/\((\d+)\)$/.exec(text.trim())?.[1]));
+		expect(counts.reduce((a, b) => a + b, 0)).toBe(1122);
+		const panel = page.getByTestId('emerging-panel');
+		await expect.poll(() => panel.isVisible()).toBe(true);
+		expect(await panel.locator('polyline').count()).toBe(1);
+		await expect.poll(() => panel.textContent()).toMatch(/Tendencia \(Mann-Kendall\): tau -?\d/);
+		await saveScreenshot(page, 'priorities-emerging');
 	});
 });
 

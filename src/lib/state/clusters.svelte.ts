@@ -11,7 +11,12 @@ import { byKey } from './lookup';
  */
 
 export type ClusterKind = SpatialStatistic;
-export type MapView = 'index' | ClusterKind;
+/** What the priorities map shows: the index, a cluster map, or the emerging hot spots. */
+export type MapView = 'index' | ClusterKind | 'emerging-hot-spots';
+
+/** Whether the view is one of the two cluster maps of this state. */
+export const isClusterKind = (view: MapView): view is ClusterKind =>
+	view === 'local-moran' || view === 'getis-ord';
 
 /** Legend classes in order, and their colours (GeoDa's conventional LISA and hot-spot colours). */
 export const CLUSTER_CLASSES: Record<ClusterKind, { id: string; colour: string }[]> = {
@@ -60,7 +65,7 @@ export class ClusterState {
 
 	/** Map class: the position in CLUSTER_CLASSES; no data (grey) for no data or no neighbours. */
 	classOf(code: string): MapClass {
-		if (this.view === 'index' || !this.result) return 'no-data';
+		if (!isClusterKind(this.view) || !this.result) return 'no-data';
 		const cluster = this.byCode.get(code)?.cluster;
 		const i = CLUSTER_CLASSES[this.view].findIndex((c) => c.id === cluster);
 		return i < 0 ? 'no-data' : i;

@@ -1,5 +1,5 @@
 import { formatNumber, translator, type Locale, type MessageKey } from '$lib/i18n';
-import { CLUSTER_CLASSES, type ClusterState } from '$lib/state/clusters.svelte';
+import { CLUSTER_CLASSES, isClusterKind, type ClusterState } from '$lib/state/clusters.svelte';
 import {
 	classKeyOf,
 	type LayerStatus,
@@ -18,7 +18,7 @@ export class ClusterMap implements ThematicLayer {
 	readonly #t = $derived.by(() => translator(this.#locale()));
 
 	readonly colours: readonly string[] = $derived.by(() =>
-		this.#clusters.view === 'index' ? [] : CLUSTER_CLASSES[this.#clusters.view].map((c) => c.colour)
+		isClusterKind(this.#clusters.view) ? CLUSTER_CLASSES[this.#clusters.view].map((c) => c.colour) : []
 	);
 	readonly classKey: string = $derived.by(() =>
 		classKeyOf(this.#codes(), (code) => this.classOf(code), this.colours)
@@ -36,7 +36,7 @@ export class ClusterMap implements ThematicLayer {
 
 	/** The municipality's cluster and its pseudo p-value; nothing outside the analysis. */
 	tooltip(code: string): TooltipLine[] {
-		const v = this.#clusters.view === 'index' ? undefined : this.#clusters.byCode.get(code);
+		const v = isClusterKind(this.#clusters.view) ? this.#clusters.byCode.get(code) : undefined;
 		if (!v) return [];
 		const t = this.#t;
 		const p = v.p !== null ? ` · ${t('cluster.p', { p: formatNumber(v.p, this.#locale(), 3) })}` : '';
@@ -46,7 +46,7 @@ export class ClusterMap implements ThematicLayer {
 	/** Each class with how many municipalities fall in it; null on the index view. */
 	readonly legend: LegendModel | null = $derived.by(() => {
 		const { view, result, counts } = this.#clusters;
-		if (view === 'index') return null;
+		if (!isClusterKind(view)) return null;
 		const t = this.#t;
 		const title = t(`cluster.view.${view}`);
 		if (!result) return { title, classes: [], notes: [], sources: [] };

@@ -13,6 +13,9 @@ import { ClusterMap } from './clusters.svelte';
 import { DensityMap } from './density.svelte';
 import { IssueMap } from './issues.svelte';
 import { TrustMap } from './trust.svelte';
+import type { EmergingHotSpotValue } from '$lib/schemas/analysis';
+import { EHSA_CLASSES, EmergingState } from '$lib/state/emerging-hot-spots.svelte';
+import { EmergingMap } from './emerging.svelte';
 
 /**
  * The thematic layers' answers per municipality (class, tooltip) and about themselves (legend,
@@ -364,5 +367,57 @@ describe('the cluster layer', () => {
 		clusters.view = 'index';
 		expect(layer.legend).toBeNull();
 		expect(layer.tooltip('05001')).toEqual([]);
+	});
+});
+
+describe('the emerging hot spots layer', () => {
+	it('classes by pattern, lists only the patterns that occur, and gives the trend’s p in the tooltip', () => {
+		const emerging = new EmergingState();
+		emerging.status = 'ready';
+		const value = (code: string, category: EmergingHotSpotValue['category']): EmergingHotSpotValue => ({
+			code,
+			category,
+			z: category === 'no-data' ? [] : [2.5, 3.1, 3.4, 3.9],
+			p: category === 'no-data' ? [] : [0.01, 0.002, 0.001, 0.0004],
+			trend: category === 'no-data' ? null : { tau: 1, z: 2.04, p: 0.0415 }
+		});
+		emerging.result = {
+			window: { from: '2024-01', to: '2024-12' },
+			step: 'quarter',
+			measure: 'rate',
+			significance: 'normal',
+			permutations: 999,
+			seed: 1,
+			alpha: 0.05,
+			fdr: true,
+			steps: ['01', '04', '07', '10'].map((m) => ({ from: `2024-${m}`, to: `2024-${m}` })),
+			skippedSteps: [],
+			analysed: 3,
+			categories: EHSA_CLASSES.map((c) => c.id),
+			coverage: homicideNotes('2024-01', '2024-12').coverage,
+			values: [
+				value('05001', 'intensifying-hot-spot'),
+				value('05002', 'intensifying-hot-spot'),
+				value('52835', 'no-pattern'),
+				value('11001', 'no-data')
+			]
+		};
+		const layer = new EmergingMap(
+			emerging,
+			() => CODES,
+			() => 'en'
+		);
+		const intensifying = EHSA_CLASSES.findIndex((c) => c.id === 'intensifying-hot-spot');
+		const none = EHSA_CLASSES.findIndex((c) => c.id === 'no-pattern');
+		expect(CODES.map((c) => layer.classOf(c))).toEqual([intensifying, intensifying, none, 'no-data']);
+		expect(layer.tooltip('05001')).toEqual(['Intensifying hot spot · p = 0.042']);
+		expect(layer.legend.classes.map((c) => c.label)).toEqual([
+			'Intensifying hot spot (2)',
+			'No pattern detected (1)'
+		]);
+		expect(layer.legend.noData).toBe('No rate in some quarter (1)');
+		const key = layer.classKey;
+		emerging.result = { ...emerging.result, values: [value('05001', 'new-cold-spot')] };
+		expect(layer.classKey).not.toBe(key);
 	});
 });

@@ -2,6 +2,8 @@ import type { CategoryId } from '$lib/domain/categories';
 import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
 import { cellsToGeoJSON } from '$lib/domain/patrol-cells';
 import type {
+	EmergingHotSpotsParams,
+	EmergingHotSpotsResult,
 	PatrolOptions,
 	PatrolParams,
 	PatrolResult,
@@ -20,6 +22,7 @@ import { ServiceError } from '../errors';
 import { scopeOf, type Scope } from '../scope';
 import type { ServiceDeps } from '../services';
 import type { Viewer } from '../viewer';
+import { calendarSteps, emergingHotSpotsOf, STEP_MONTHS } from './emerging-hot-spots';
 import { patrolOptions, patrolView } from './patrol';
 import { priorityInputs } from './priority-inputs';
 import { spatialStatistic } from './spatial';
@@ -115,6 +118,50 @@ export function createAnalysisService({ db, stats, release }: ServiceDeps) {
 				{ ...p, categories: p.category, from, to },
 				view,
 				scope.coverageOf(sources)
+			);
+			result.values = scope.keep(result.values, (v) => v.code);
+			return result;
+		},
+
+		/**
+		 * Emerging Hot Spot Analysis per quarter or year, shown inside the scope. As `spatial`, a
+		 * provider's is computed on its view of the country, step by step (scope.countView of each
+		 * step's months): exact inside, the public release outside, so that no step's Gi*, its
+		 * permutation p-value, the FDR correction or the trend encodes an exact outside count.
+		 */
+		emergingHotSpots(viewer: Viewer, p: EmergingHotSpotsParams): EmergingHotSpotsResult {
+			assertRole(viewer, ANALYSTS);
+			const scope = scopeOf(viewer);
+			const months = STEP_MONTHS[p.step];
+			// By default, the last step the latest month completes (a partial last step would be
+			// compared with whole ones), and 6 years of steps before it.
+			const latest = monthIndex(p.to ?? latestMonth(scope, p.category, true));
+			const to = p.to ? latest : latest - ((latest + 1) % months);
+			const from = p.from ? monthIndex(p.from) : to - 6 * 12 + 1;
+			if (from > to) throw new ServiceError('invalid_request', '`from` must not be after `to`');
+			const steps = calendarSteps(from, to, p.step);
+			if (steps.length < 4 || steps.length > 120) {
+				throw new ServiceError(
+					'invalid_request',
+					`Between 4 and 120 steps are needed; ${steps.length} asked`
+				);
+			}
+			const coverageOf = scope.coverageOf(sources);
+			const result = emergingHotSpotsOf(
+				stats,
+				{
+					categories: p.category,
+					from: steps[0]!.from,
+					to: steps.at(-1)!.to,
+					step: p.step,
+					measure: p.measure,
+					significance: p.significance,
+					permutations: p.permutations,
+					seed: p.seed,
+					alpha: p.alpha
+				},
+				(window) => scope.countView(sources, { categories: p.category, ...window }),
+				coverageOf
 			);
 			result.values = scope.keep(result.values, (v) => v.code);
 			return result;

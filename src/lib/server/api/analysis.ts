@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import {
+	EmergingHotSpotsParams,
 	PatrolParams,
 	PriorityInputsQuery,
 	ScenarioId,
@@ -13,7 +14,7 @@ import { validate } from './validate';
 
 /**
  * Setting priorities, mounted at /api/analysis: the planners' priority index inputs and saved
- * scenarios, the local spatial statistics, and the patrol cells. Each handler calls one function
+ * scenarios, the local spatial statistics and their emerging hot spots, and the patrol cells. Each handler calls one function
  * of the analysis service (src/lib/server/analysis/service.ts), which scopes to the jurisdiction
  * and audits. Nothing here is public.
  */
@@ -29,6 +30,12 @@ export function analysisRoutes({ services }: RouteDeps) {
 		)
 		.get('/getis-ord', access(ANALYSTS, { jurisdiction: true }), validate('query', SpatialParams), (c) =>
 			c.json(analysis.spatial(viewerOf(c), 'getis-ord', c.req.valid('query')))
+		)
+		.get(
+			'/emerging-hot-spots',
+			access(ANALYSTS, { jurisdiction: true }),
+			validate('query', EmergingHotSpotsParams),
+			(c) => c.json(analysis.emergingHotSpots(viewerOf(c), c.req.valid('query')))
 		)
 		.get('/priority-inputs', access(PLANNERS), validate('query', PriorityInputsQuery), (c) =>
 			c.json(analysis.priorityInputs(viewerOf(c), c.req.valid('query')))
