@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { createServices } from '../services';
 import { loadSession, refuseCrossOrigin, requireDeclaredAccess } from './access';
+import { alertRoutes } from './alerts';
 import { analysisRoutes } from './analysis';
 import { auditRoutes } from './audit';
 import { auditRefusals } from './audit-refusals';
@@ -58,6 +59,7 @@ export function createApi(deps: ApiDeps) {
 		.route('/commitments', commitmentRoutes(routeDeps))
 		.route('/booklets', bookletRoutes(routeDeps))
 		.route('/analysis', analysisRoutes(routeDeps))
+		.route('/alerts', alertRoutes(routeDeps))
 		.route('/auth', authRoutes(routeDeps))
 		.route('/users', userRoutes(routeDeps))
 		.route('/audit', auditRoutes(routeDeps))

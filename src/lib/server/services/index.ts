@@ -6,6 +6,7 @@ import {
 	type ScryptParams
 } from '../auth/password';
 import type { AppConfig } from '../config';
+import { createAlertService } from '../alerts/service';
 import { createAnalysisService } from '../analysis/service';
 import { createDialogueService } from '../dialogues/service';
 import { createGeographyService } from '../geography/service';
@@ -65,6 +66,7 @@ export function createServices({ db, config, testOnlyScrypt }: ServiceOptions) {
 		dialogues: createDialogueService(deps),
 		imports: createImportService(deps),
 		analysis: createAnalysisService(deps),
+		alerts: createAlertService(deps),
 		users: createUserService(deps),
 		release: deps.release
 	};

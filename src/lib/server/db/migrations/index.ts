@@ -8,6 +8,7 @@ import * as loginDefences from './007_login_defences';
 import * as mfa from './008_mfa';
 import * as release from './009_release';
 import * as coverage from './010_coverage';
+import * as alerts from './012_alerts';
 
 /**
  * Every schema version, in order. A feature adds its tables with a new `NNN_name.ts` file that
@@ -24,5 +25,7 @@ export const migrations: { version: number; name: string; sql: string }[] = [
 	{ version: 7, name: 'login_defences', sql: loginDefences.sql },
 	{ version: 8, name: 'mfa', sql: mfa.sql },
 	{ version: 9, name: 'release', sql: release.sql },
-	{ version: 10, name: 'coverage', sql: coverage.sql }
+	{ version: 10, name: 'coverage', sql: coverage.sql },
+	// 11 is another feature's (issue 16), merged beside this one.
+	{ version: 12, name: 'alerts', sql: alerts.sql }
 ];

@@ -1,0 +1,253 @@
+import type { CategoryId } from '$lib/domain/categories';
+import { changeRule, surgeRule, threatRule, type RuleResult } from '$lib/domain/early-warning/rules';
+import { dayLabel, dayNumber, isoWeekLabel, weeksEndingIn } from '$lib/domain/early-warning/weeks';
+import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
+import type { Alert, AlertGrain, AlertLevel, AlertsAnswer, AlertsQuery } from '$lib/schemas/alerts';
+import type { Role } from '../auth/types';
+import { statement } from '../db/statements';
+import { ServiceError } from '../errors';
+import { scopeOf, type Scope } from '../scope';
+import type { ServiceDeps } from '../services';
+import type { Viewer } from '../viewer';
+
+/**
+ * Early warning (issue 16): the rules of src/lib/domain/early-warning/rules.ts run on each place's
+ * EXACT restricted counts, for the places a viewer may see: planners and admins the whole country,
+ * a provider the municipalities inside its jurisdiction and the departments wholly inside it (a
+ * department total over municipalities it may not see would reveal them). Every rule reads only
+ * the place's own series, so no figure borrows from outside the scope.
+ *
+ * Monthly series come from the statistics index; weekly ones (ISO weeks ending in the month, for
+ * categories whose sources date reports by day) from a bounded query on the reports table (the
+ * partial index of migration 012). A month inside a source's coverage gap is not a zero: a rule
+ * that would read one is not run for that place (`gapped` counts them), so no alert stands on a gap.
+ */
+
+const ANALYSTS = ['admin', 'planner', 'provider'] as const satisfies readonly Role[];
+
+function assertRole(viewer: Viewer): void {
+	if (!viewer.user || !(ANALYSTS as readonly Role[]).includes(viewer.user.role)) {
+		throw new ServiceError('forbidden', `Only ${ANALYSTS.join(', ')} may see alerts`);
+	}
+}
+
+/** A rule and how many periods it reads (the evaluated one included). */
+type SeriesRule = { history: number; run: (series: Float64Array) => RuleResult | null };
+
+/**
+ * The monthly rules. THE place where more plug in: the Farrington anomaly rule (anomalyRule,
+ * Noufaily et al. 2013) goes here as `{ history: <months it needs>, run: anomalyRule }`; the
+ * series is fetched for the longest history any rule asks for.
+ */
+export const MONTHLY_RULES: readonly SeriesRule[] = [
+	{ history: 13, run: threatRule },
+	{ history: 13, run: (series) => changeRule(series, 12) }
+];
+
+/** The weekly rules, for sources dated by day. */
+export const WEEKLY_RULES: readonly SeriesRule[] = [
+	{ history: 5, run: surgeRule },
+	{ history: 5, run: (series) => changeRule(series, 4) }
+];
+
+type Place = { code: string; name: string; rows: number[] };
+
+export function alertKey(a: Pick<Alert, 'category' | 'level' | 'code' | 'period' | 'rule'>): string {
+	return [a.category, a.level, a.code, a.period, a.rule].join('|');
+}
+
+export function createAlertService({ db, stats, release }: ServiceDeps) {
+	const sources = { stats, release };
+
+	const names = (level: AlertLevel) =>
+		new Map(
+			(
+				statement(
+					db,
+					level === 'municipality'
+						? 'SELECT code, name FROM municipalities'
+						: 'SELECT code, name FROM departments'
+				).all() as { code: string; name: string }[]
+			).map((r) => [r.code, r.name])
+		);
+
+	/** The places of a level inside the scope, each with the municipality rows it sums. */
+	function placesOf(
+		scope: Scope,
+		level: AlertLevel,
+		codes: readonly string[],
+		departmentOf: readonly string[]
+	): Place[] {
+		const named = names(level);
+		if (level === 'municipality') {
+			return scope
+				.keep(
+					codes.map((code, m) => ({ code, m })),
+					(r) => r.code
+				)
+				.map((r) => ({ code: r.code, name: named.get(r.code) ?? r.code, rows: [r.m] }));
+		}
+		const byDepartment = new Map<string, number[]>();
+		departmentOf.forEach((d, m) => byDepartment.set(d, [...(byDepartment.get(d) ?? []), m]));
+		return scope
+			.keepDepartments([...byDepartment.keys()].sort(), (d) => d)
+			.map((d) => ({ code: d, name: named.get(d) ?? d, rows: byDepartment.get(d)! }));
+	}
+
+	/**
+	 * Runs the rules on one place's series; `covered[i]` says whether period i may be read. Rules
+	 * whose window holds an uncovered period are skipped; returns whether any was.
+	 */
+	function evaluate(
+		place: Place,
+		base: Omit<Alert, 'key' | 'code' | 'name' | 'rule' | 'current' | 'baseline' | 'threshold' | 'series'>,
+		rules: readonly SeriesRule[],
+		series: Float64Array,
+		covered: Uint8Array,
+		labels: readonly string[],
+		out: Alert[]
+	): boolean {
+		let gapped = false;
+		for (const rule of rules) {
+			const from = series.length - rule.history;
+			if (from < 0) continue;
+			if (covered.subarray(from).some((c) => c === 0)) {
+				gapped = true;
+				continue;
+			}
+			const result = rule.run(series.subarray(from));
+			if (!result?.alert) continue;
+			const alert: Alert = {
+				key: '',
+				code: place.code,
+				name: place.name,
+				...base,
+				rule: result.rule,
+				current: result.current,
+				baseline: result.baseline,
+				threshold: result.threshold,
+				...(result.level ? { changeLevel: result.level } : {}),
+				series: Array.from(series.subarray(from), (count, i) => ({ period: labels[from + i]!, count }))
+			};
+			alert.key = alertKey(alert);
+			out.push(alert);
+		}
+		return gapped;
+	}
+
+	/** Daily counts per municipality inside the scope over days `first` … `last`. */
+	function dailyCounts(scope: Scope, category: CategoryId, first: number, last: number) {
+		const rows = statement(
+			db,
+			`SELECT municipality_code AS code, date, sum(count) AS n FROM reports
+			 WHERE category = :category AND date_precision = 'day' AND date >= :from AND date <= :to
+			   AND (:unrestricted = 1
+			        OR substr(municipality_code, 1, 2) IN (SELECT value FROM json_each(:departments))
+			        OR municipality_code IN (SELECT value FROM json_each(:municipalities)))
+			 GROUP BY municipality_code, date`
+		).all({ category, from: dayLabel(first), to: dayLabel(last), ...scope.sqlParams }) as {
+			code: string;
+			date: string;
+			n: number;
+		}[];
+		const out = new Map<string, Float64Array>();
+		for (const r of rows) {
+			let days = out.get(r.code);
+			if (!days) out.set(r.code, (days = new Float64Array(last - first + 1)));
+			days[dayNumber(r.date) - first]! += r.n;
+		}
+		return out;
+	}
+
+	function list(viewer: Viewer, q: AlertsQuery): AlertsAnswer {
+		assertRole(viewer);
+		const scope = scopeOf(viewer);
+		const month = q.month ?? scope.extent(sources).categories[q.category]?.to;
+		if (!month) throw new ServiceError('no_data', `No reports of ${q.category} yet`);
+		const end = monthIndex(month);
+		const history = Math.max(...MONTHLY_RULES.map((r) => r.history));
+		const start = end - history + 1;
+		const cube = stats.monthlyCounts([q.category], start, end, scope.coverageOf(sources));
+		const places = placesOf(scope, q.level, cube.codes, cube.departmentOf);
+		const weekly = cube.precision === 'day';
+		const weeks = weekly ? weeksEndingIn(month) : [];
+		// Each week with the 4 before it, as days: from the Monday 4 weeks before the first.
+		const firstDay = weeks.length > 0 ? weeks[0]!.monday - 28 : 0;
+		const lastDay = weeks.length > 0 ? weeks.at(-1)!.sunday : -1;
+		const daily = weekly ? dailyCounts(scope, q.category, firstDay, lastDay) : new Map();
+		// Each day's month, as a position in the monthly series (days before it: -1).
+		const monthOfDay = Int32Array.from({ length: lastDay - firstDay + 1 }, (_, i) =>
+			Math.max(-1, monthIndex(dayLabel(firstDay + i).slice(0, 7)) - start)
+		);
+		const monthLabels = Array.from({ length: cube.months }, (_, i) => monthLabel(start + i));
+		const alerts: Alert[] = [];
+		let gapped = 0;
+
+		for (const place of places) {
+			const series = new Float64Array(cube.months);
+			const covered = new Uint8Array(cube.months);
+			for (const m of place.rows) {
+				for (let t = 0; t < cube.months; t++) {
+					series[t]! += cube.counts[m * cube.months + t]!;
+					covered[t] ||= cube.covered[m * cube.months + t]!;
+				}
+			}
+			// A place its sources never cover in the window has no series at all: not a gap.
+			if (!covered.some((c) => c === 1)) continue;
+			const base = { level: q.level, category: q.category, month };
+			let skipped = evaluate(
+				place,
+				{ ...base, grain: 'month' as AlertGrain, period: month },
+				MONTHLY_RULES,
+				series,
+				covered,
+				monthLabels,
+				alerts
+			);
+			const n = Math.max(...WEEKLY_RULES.map((r) => r.history));
+			for (const week of weeks) {
+				const weekly = new Float64Array(n);
+				const weekCovered = new Uint8Array(n).fill(1);
+				const labels: string[] = [];
+				for (let w = 0; w < n; w++) {
+					const monday = week.monday - 7 * (n - 1 - w);
+					labels.push(isoWeekLabel(monday));
+					for (let d = monday; d < monday + 7; d++) {
+						// A day of an uncovered month makes the week unreadable.
+						const t = monthOfDay[d - firstDay]!;
+						if (t < 0 || !covered[t]) weekCovered[w] = 0;
+						for (const m of place.rows) weekly[w]! += daily.get(cube.codes[m]!)?.[d - firstDay] ?? 0;
+					}
+				}
+				skipped =
+					evaluate(
+						place,
+						{ ...base, grain: 'week' as AlertGrain, period: week.label },
+						WEEKLY_RULES,
+						weekly,
+						weekCovered,
+						labels,
+						alerts
+					) || skipped;
+			}
+			if (skipped) gapped++;
+		}
+		alerts.sort(
+			(a, b) =>
+				a.grain.localeCompare(b.grain) ||
+				a.rule.localeCompare(b.rule) ||
+				a.period.localeCompare(b.period) ||
+				b.current - b.threshold - (a.current - a.threshold) ||
+				a.code.localeCompare(b.code)
+		);
+		const filter = scope.isJurisdictional ? scope.filter : null;
+		const partialDepartments =
+			q.level === 'department' &&
+			(filter?.municipalities.some((code) => !filter.departments.includes(code.slice(0, 2))) ?? false);
+		return { category: q.category, level: q.level, month, weekly, alerts, gapped, partialDepartments };
+	}
+
+	return { list };
+}
+
+export type AlertService = ReturnType<typeof createAlertService>;

@@ -1,0 +1,218 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MappingInput } from '../../src/lib/domain/import/mapping';
+import { importReports } from '../../src/lib/server/import/importer';
+import { parseMapping } from '../../src/lib/server/import/mappings';
+import { createResolverFactory } from '../../src/lib/server/import/resolvers';
+import { addUser, createTestContext, loginAs } from './helpers';
+
+/**
+ * Early-warning alerts through the API (issue 16), on the six test municipalities
+ * (tests/api/helpers.ts): homicides dated by day, 2019–2020, with a rise in June 2020 in Medellín
+ * and Tumaco. The acceptance test recomputes the threat rule from the rollup table itself.
+ */
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let ctx: ReturnType<typeof createTestContext>;
+const cookies: Record<string, string> = {};
+
+const mapping = (id: string, category: string, coverage: MappingInput['coverage']) =>
+	parseMapping(
+		{
+			id,
+			source: id,
+			attribution: `Fuente: ${id}`,
+			category: { value: category },
+			municipality: { code: 'cod' },
+			date: { column: 'fecha', format: 'YYYY-MM-DD' },
+			count: { column: 'n' },
+			reference: { content: true },
+			coverage
+		},
+		id
+	);
+
+/** Events a month per municipality, varying a little from month to month. */
+const BASE: Record<string, number> = { '05001': 10, '05120': 2, '52835': 6, '52001': 3, '52356': 1 };
+const JUNE_2020: Record<string, number> = { '05001': 26, '52835': 20 };
+
+function rows(): string[] {
+	const out: string[] = [];
+	for (let t = 0; t < 24; t++) {
+		const year = 2019 + Math.floor(t / 12);
+		const month = String((t % 12) + 1).padStart(2, '0');
+		Object.entries(BASE).forEach(([code, base], i) => {
+			const k = `${year}-${month}` === '2020-06' ? (JUNE_2020[code] ?? base) : base + ((t * 3 + i) % 3) - 1;
+			for (let e = 0; e < k; e++) {
+				const day = String(1 + ((e * 7 + i) % 28)).padStart(2, '0');
+				out.push(`${code},${year}-${month}-${day},1`);
+			}
+		});
+	}
+	return out;
+}
+
+async function load(m: ReturnType<typeof parseMapping>) {
+	const file = path.join(ctx.dir, `${m.id}.csv`);
+	fs.writeFileSync(file, ['cod,fecha,n', ...rows()].join('\n'));
+	await importReports(
+		{ db: ctx.db, resolvers: createResolverFactory(ctx.db, '/nonexistent') },
+		{ file, mapping: m }
+	);
+}
+
+const get = async (url: string, who?: string) => {
+	const res = await ctx.api.request(url, who ? { headers: { cookie: cookies[who]! } } : {});
+	return { status: res.status, body: (await res.json()) as Json };
+};
+
+beforeAll(async () => {
+	ctx = createTestContext();
+	await load(
+		mapping('t-homicide', 'homicide', { from: '2019-01', to: '2020-12', precision: 'day', absence: 'zero' })
+	);
+	// The same events as extortion, from a source that lost January 2020.
+	await load(
+		mapping('t-extortion', 'extortion', {
+			from: '2019-01',
+			to: '2020-12',
+			precision: 'day',
+			absence: 'zero',
+			gaps: [{ from: '2020-01', to: '2020-01' }]
+		})
+	);
+	for (const [email, role, jurisdiction] of [
+		['planner@example.org', 'planner', {}],
+		['narino@example.org', 'provider', { departments: ['52'] }],
+		['ipiales@example.org', 'provider', { municipalities: ['52356', '52835'] }]
+	] as [string, 'planner' | 'provider', { departments?: string[]; municipalities?: string[] }][]) {
+		await addUser(ctx.db, { email, role, jurisdiction });
+		cookies[email.split('@')[0]!] = (await loginAs(ctx.api, email)).cookie!;
+	}
+});
+afterAll(() => ctx.cleanup());
+
+/**
+ * The threat rule (ACLED: the month's count ≥ 2 × the mean of the 12 months before, that mean
+ * ≥ 1) per department, straight from the rollup table: independent of the service and the index.
+ */
+function threatDepartments(category: string, month: string): string[] {
+	const [y, m] = month.split('-').map(Number) as [number, number];
+	const months = Array.from({ length: 13 }, (_, i) => {
+		const d = new Date(Date.UTC(y, m - 1 - 12 + i, 1));
+		return d.toISOString().slice(0, 7);
+	});
+	const rows = ctx.db
+		.prepare(
+			`SELECT substr(municipality_code, 1, 2) AS d, month, sum(count) AS n FROM report_rollup
+			 WHERE category = ? AND month BETWEEN ? AND ? GROUP BY d, month`
+		)
+		.all(category, months[0], months[12]) as { d: string; month: string; n: number }[];
+	const departments = ctx.db.prepare('SELECT code FROM departments ORDER BY code').pluck().all() as string[];
+	return departments.filter((d) => {
+		const series = months.map((mm) => rows.find((r) => r.d === d && r.month === mm)?.n ?? 0);
+		const mean = series.slice(0, 12).reduce((a, b) => a + b, 0) / 12;
+		return mean >= 1 && series[12]! >= 2 * mean;
+	});
+}
+
+describe('GET /api/alerts', () => {
+	it('lists exactly the departments the threat rule selects from the exact monthly counts', async () => {
+		for (const month of ['2020-06', '2020-05', '2020-07']) {
+			const { status, body } = await get(
+				`/api/alerts?category=homicide&level=department&month=${month}`,
+				'planner'
+			);
+			expect(status).toBe(200);
+			const listed = body.alerts.filter((a: Json) => a.rule === 'threat').map((a: Json) => a.code);
+			expect(listed.sort()).toEqual(threatDepartments('homicide', month));
+		}
+		// The data is built so that June 2020 selects Antioquia and Nariño, not San Andrés.
+		expect(threatDepartments('homicide', '2020-06')).toEqual(['05', '52']);
+		expect(threatDepartments('homicide', '2020-05')).toEqual([]);
+	});
+
+	it('gives each alert its rule, counts, baseline, threshold and series', async () => {
+		const { body } = await get('/api/alerts?category=homicide&level=municipality&month=2020-06', 'planner');
+		const threat = body.alerts.filter((a: Json) => a.rule === 'threat');
+		expect(threat.map((a: Json) => a.code).sort()).toEqual(['05001', '52835']);
+		const tumaco = threat.find((a: Json) => a.code === '52835');
+		expect(tumaco).toMatchObject({
+			category: 'homicide',
+			month: '2020-06',
+			current: 20,
+			grain: 'month',
+			name: 'San Andrés de Tumaco'
+		});
+		const before = tumaco.series.slice(0, 12).map((p: Json) => p.count);
+		expect(tumaco.baseline).toBeCloseTo(before.reduce((a: number, b: number) => a + b, 0) / 12, 12);
+		expect(tumaco.threshold).toBeCloseTo(2 * tumaco.baseline, 12);
+		expect(tumaco.series.map((p: Json) => p.period)).toEqual(
+			Array.from({ length: 13 }, (_, i) => new Date(Date.UTC(2019, 5 + i, 1)).toISOString().slice(0, 7))
+		);
+		expect(tumaco.key).toBe('homicide|municipality|52835|2020-06|threat');
+		// Sources dated by day: the weekly rules ran too, on ISO weeks ending in June 2020.
+		expect(body.weekly).toBe(true);
+		const weekly = body.alerts.filter((a: Json) => a.grain === 'week');
+		for (const a of weekly) {
+			expect(['surge', 'change']).toContain(a.rule);
+			expect(a.period).toMatch(/^2020-W(23|24|25|26|27)$/);
+			expect(a.series).toHaveLength(5);
+			expect(a.current).toBe(a.series[4].count);
+		}
+		expect(weekly.some((a: Json) => a.rule === 'surge' && a.code === '05001')).toBe(true);
+	});
+
+	it('runs no rule over a coverage gap', async () => {
+		const { body } = await get('/api/alerts?category=extortion&level=department&month=2020-06', 'planner');
+		// The same counts as homicides, but January 2020 is lost: no monthly rule may read it.
+		expect(body.alerts.filter((a: Json) => a.grain === 'month')).toEqual([]);
+		// A registry (absence is zero) covers all three departments: each left out.
+		expect(body.gapped).toBe(3);
+		const homicides = await get('/api/alerts?category=homicide&level=department&month=2020-06', 'planner');
+		expect(homicides.body.gapped).toBe(0);
+		expect(homicides.body.alerts.filter((a: Json) => a.grain === 'month').length).toBeGreaterThan(0);
+		// The weeks of June 2020 read May and June only: the weekly rules still run.
+		expect(body.alerts.filter((a: Json) => a.grain === 'week')).toEqual(
+			homicides.body.alerts
+				.filter((a: Json) => a.grain === 'week')
+				.map((a: Json) => ({ ...a, category: 'extortion', key: a.key.replace('homicide', 'extortion') }))
+		);
+	});
+
+	it('shows a Nariño provider only Nariño', async () => {
+		const planner = await get('/api/alerts?category=homicide&level=municipality&month=2020-06', 'planner');
+		const narino = await get('/api/alerts?category=homicide&level=municipality&month=2020-06', 'narino');
+		expect(narino.status).toBe(200);
+		expect(planner.body.alerts.some((a: Json) => !a.code.startsWith('52'))).toBe(true);
+		expect(narino.body.alerts.length).toBeGreaterThan(0);
+		expect(narino.body.alerts).toEqual(planner.body.alerts.filter((a: Json) => a.code.startsWith('52')));
+		const departments = await get('/api/alerts?category=homicide&level=department&month=2020-06', 'narino');
+		expect(departments.body.alerts.map((a: Json) => a.code)).toContain('52');
+		expect(departments.body.alerts.every((a: Json) => a.code === '52')).toBe(true);
+		expect(departments.body.partialDepartments).toBe(false);
+	});
+
+	it('lists no department to a provider holding only some of its municipalities, and says so', async () => {
+		const { body } = await get('/api/alerts?category=homicide&level=department&month=2020-06', 'ipiales');
+		expect(body.alerts).toEqual([]);
+		expect(body.partialDepartments).toBe(true);
+		const towns = await get('/api/alerts?category=homicide&level=municipality&month=2020-06', 'ipiales');
+		expect(towns.body.alerts.map((a: Json) => a.code)).toContain('52835');
+		expect(towns.body.alerts.every((a: Json) => ['52356', '52835'].includes(a.code))).toBe(true);
+	});
+
+	it('is for restricted roles only and validates its query', async () => {
+		expect((await get('/api/alerts?category=homicide')).status).toBe(401);
+		const bad = await get('/api/alerts?category=nope&level=region&month=2020-13', 'planner');
+		expect(bad.status).toBe(400);
+		expect(bad.body.error.message).toMatch(/category/);
+		expect(bad.body.error.message).toMatch(/month/);
+		// Without a month: the category's latest.
+		const latest = await get('/api/alerts?category=homicide', 'planner');
+		expect(latest.body.month).toBe('2020-12');
+		expect(latest.body.level).toBe('municipality');
+	});
+});
