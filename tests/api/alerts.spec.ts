@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Window } from 'happy-dom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MappingInput } from '../../src/lib/domain/import/mapping';
 import { importReports } from '../../src/lib/server/import/importer';
 import { parseMapping } from '../../src/lib/server/import/mappings';
 import { createResolverFactory } from '../../src/lib/server/import/resolvers';
-import { addUser, createTestContext, loginAs } from './helpers';
+import { addUser, createTestContext, jsonHeaders, loginAs } from './helpers';
 
 /**
  * Early-warning alerts through the API (issue 16), on the six test municipalities
@@ -37,6 +38,8 @@ const mapping = (id: string, category: string, coverage: MappingInput['coverage'
 /** Events a month per municipality, varying a little from month to month. */
 const BASE: Record<string, number> = { '05001': 10, '05120': 2, '52835': 6, '52001': 3, '52356': 1 };
 const JUNE_2020: Record<string, number> = { '05001': 26, '52835': 20 };
+/** The last month of data: a rise in Pasto, for the feed (which lists the latest month). */
+const DECEMBER_2020: Record<string, number> = { '52001': 12 };
 
 function rows(): string[] {
 	const out: string[] = [];
@@ -44,7 +47,12 @@ function rows(): string[] {
 		const year = 2019 + Math.floor(t / 12);
 		const month = String((t % 12) + 1).padStart(2, '0');
 		Object.entries(BASE).forEach(([code, base], i) => {
-			const k = `${year}-${month}` === '2020-06' ? (JUNE_2020[code] ?? base) : base + ((t * 3 + i) % 3) - 1;
+			const spikes: Record<string, Record<string, number>> = {
+				'2020-06': JUNE_2020,
+				'2020-12': DECEMBER_2020
+			};
+			const spike = spikes[`${year}-${month}`]?.[code];
+			const k = spike ?? base + ((t * 3 + i) % 3) - 1;
 			for (let e = 0; e < k; e++) {
 				const day = String(1 + ((e * 7 + i) % 28)).padStart(2, '0');
 				out.push(`${code},${year}-${month}-${day},1`);
@@ -214,5 +222,145 @@ describe('GET /api/alerts', () => {
 		const latest = await get('/api/alerts?category=homicide', 'planner');
 		expect(latest.body.month).toBe('2020-12');
 		expect(latest.body.level).toBe('municipality');
+	});
+});
+
+const send = (
+	method: string,
+	url: string,
+	who: string,
+	body?: unknown,
+	headers = jsonHeaders(cookies[who])
+) => ctx.api.request(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+
+const auditActions = (action: string) =>
+	ctx.db
+		.prepare('SELECT actor_email AS who, target FROM audit_log WHERE action = ? ORDER BY id')
+		.all(action) as {
+		who: string;
+		target: string;
+	}[];
+
+describe('acknowledging an alert', () => {
+	const tumaco = {
+		category: 'homicide',
+		level: 'municipality',
+		code: '52835',
+		month: '2020-06',
+		period: '2020-06',
+		rule: 'threat'
+	};
+
+	it('records who acknowledged which alert, once per person, and audits it', async () => {
+		const first = await send('POST', '/api/alerts/ack', 'planner', { ...tumaco, note: 'Visto en comité' });
+		expect(first.status).toBe(200);
+		expect(await first.json()).toEqual({
+			key: 'homicide|municipality|52835|2020-06|threat',
+			acknowledgements: 1
+		});
+		// Again: the same acknowledgement, updated; another person adds one.
+		await send('POST', '/api/alerts/ack', 'planner', tumaco);
+		const second = await send('POST', '/api/alerts/ack', 'narino', tumaco);
+		expect(((await second.json()) as Json).acknowledgements).toBe(2);
+		const { body } = await get('/api/alerts?category=homicide&level=municipality&month=2020-06', 'planner');
+		const alert = body.alerts.find((a: Json) => a.key === 'homicide|municipality|52835|2020-06|threat');
+		expect(alert).toMatchObject({ acknowledgements: 2, acknowledgedByMe: true });
+		const other = body.alerts.find((a: Json) => a.code === '05001' && a.rule === 'threat');
+		expect(other).toMatchObject({ acknowledgements: 0, acknowledgedByMe: false });
+		expect(auditActions('alerts.acknowledge').map((e) => e.who)).toEqual([
+			'planner@example.org',
+			'planner@example.org',
+			'narino@example.org'
+		]);
+	});
+
+	it('refuses an alert that is not one, one outside the jurisdiction, and a cross-site request', async () => {
+		const none = await send('POST', '/api/alerts/ack', 'planner', {
+			...tumaco,
+			month: '2020-05',
+			period: '2020-05'
+		});
+		expect(none.status).toBe(404);
+		const outside = await send('POST', '/api/alerts/ack', 'narino', { ...tumaco, code: '05001' });
+		expect(outside.status).toBe(404);
+		const crossSite = await send('POST', '/api/alerts/ack', 'planner', tumaco, {
+			...jsonHeaders(cookies['planner']),
+			Origin: 'https://evil.example',
+			'Sec-Fetch-Site': 'cross-site'
+		});
+		expect(crossSite.status).toBe(403);
+		expect(((await crossSite.json()) as Json).error.code).toBe('csrf');
+		expect((await send('POST', '/api/alerts/ack', 'planner', { ...tumaco, rule: 'nope' })).status).toBe(400);
+	});
+});
+
+describe('CSV and the personal Atom feed', () => {
+	it('downloads the list as CSV, audited', async () => {
+		const res = await ctx.api.request('/api/alerts.csv?category=homicide&level=department&month=2020-06', {
+			headers: { cookie: cookies['narino']! }
+		});
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toMatch(/text\/csv/);
+		const lines = (await res.text()).trim().split('\r\n');
+		expect(lines[0]).toMatch(/^code,name,level,category,month,grain,period,rule/);
+		const { body } = await get('/api/alerts?category=homicide&level=department&month=2020-06', 'narino');
+		expect(lines).toHaveLength(body.alerts.length + 1);
+		expect(lines.slice(1).every((l) => l.startsWith('52,Nariño,department,homicide,2020-06'))).toBe(true);
+		expect(auditActions('alerts.export').at(-1)).toEqual({
+			who: 'narino@example.org',
+			target: 'alerts:homicide:department:2020-06'
+		});
+		expect((await ctx.api.request('/api/alerts.csv?category=homicide')).status).toBe(401);
+	});
+
+	it('serves a feed in its owner’s scope, as valid escaped Atom, until it is revoked', async () => {
+		const made = await send('POST', '/api/alerts/feed-token', 'narino', {
+			categories: ['homicide', 'extortion'],
+			level: 'municipality'
+		});
+		expect(made.status).toBe(201);
+		const { token } = (await made.json()) as { token: string };
+		expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+		// Only the hash is kept.
+		const stored = ctx.db.prepare('SELECT token_hash FROM alert_feed_tokens').pluck().all() as string[];
+		expect(stored).toHaveLength(1);
+		expect(stored[0]).not.toContain(token);
+
+		const res = await ctx.api.request(`/api/alerts/feed/${token}.atom`);
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-type')).toMatch(/application\/atom\+xml/);
+		const atom = await res.text();
+		const doc = new new Window().DOMParser().parseFromString(atom, 'application/xml');
+		expect(doc.getElementsByTagName('parsererror')).toHaveLength(0);
+		expect(doc.documentElement.namespaceURI).toBe('http://www.w3.org/2005/Atom');
+		const ids = [...doc.getElementsByTagName('entry')].map(
+			(e) => e.getElementsByTagName('id')[0]!.textContent
+		);
+		const latest = await get('/api/alerts?category=homicide&level=municipality', 'narino');
+		const latestExtortion = await get('/api/alerts?category=extortion&level=municipality', 'narino');
+		expect(ids).toContain('urn:resiliencia:alert:homicide|municipality|52001|2020-12|threat');
+		expect(ids).toEqual(
+			[...latest.body.alerts, ...latestExtortion.body.alerts].map(
+				(a: Json) => `urn:resiliencia:alert:${a.key}`
+			)
+		);
+		expect(atom).not.toContain('05001');
+		// The token is not in the feed it opens.
+		expect(atom).not.toContain(token);
+
+		const status = await get('/api/alerts/feed-token', 'narino');
+		expect(status.body).toMatchObject({
+			active: true,
+			categories: ['homicide', 'extortion'],
+			level: 'municipality'
+		});
+		expect(status.body.lastUsedAt).not.toBeNull();
+
+		expect((await send('DELETE', '/api/alerts/feed-token', 'narino')).status).toBe(200);
+		expect((await ctx.api.request(`/api/alerts/feed/${token}.atom`)).status).toBe(404);
+		expect((await get('/api/alerts/feed-token', 'narino')).body.active).toBe(false);
+		expect(auditActions('alerts.feed_create').map((e) => e.who)).toEqual(['narino@example.org']);
+		expect(auditActions('alerts.feed_revoke').map((e) => e.who)).toEqual(['narino@example.org']);
+		expect((await ctx.api.request('/api/alerts/feed/not-a-token.atom')).status).toBe(404);
 	});
 });

@@ -40,6 +40,9 @@ export type Alert = {
 	changeLevel?: ChangeLevel;
 	/** The counts the rule read, oldest first, ending with `period`. */
 	series: { period: string; count: number }[];
+	/** How many people acknowledged it, and whether the caller did. */
+	acknowledgements: number;
+	acknowledgedByMe: boolean;
 };
 
 export type AlertsAnswer = {
@@ -56,4 +59,42 @@ export type AlertsAnswer = {
 	gapped: number;
 	/** A provider with only part of a department: its departments are not listed. */
 	partialDepartments: boolean;
+};
+
+const Rule = z.enum(['threat', 'surge', 'change', 'anomaly']);
+/** A month (YYYY-MM) or an ISO week (YYYY-Www). */
+const Period = z
+	.string()
+	.regex(/^\d{4}-(0[1-9]|1[0-2]|W(0[1-9]|[1-4]\d|5[0-3]))$/, 'must be YYYY-MM or YYYY-Www');
+
+/** Which alert a request is about: the parts of its key. */
+export const AlertRef = z.object({
+	category: CategoryId,
+	level: AlertLevel,
+	code: z
+		.string()
+		.regex(/^\d{2}(\d{3})?$/, 'must be a department (2 digits) or municipality (5 digits) code'),
+	month: Month,
+	period: Period,
+	rule: Rule
+});
+export type AlertRef = z.infer<typeof AlertRef>;
+
+/** `POST /api/alerts/ack`. */
+export const AckInput = AlertRef.extend({ note: z.string().trim().max(500).optional() });
+export type AckInput = z.infer<typeof AckInput>;
+
+/** `POST /api/alerts/feed-token`: what the personal feed lists. */
+export const FeedTokenInput = z.object({
+	categories: z.array(CategoryId).min(1).max(16),
+	level: AlertLevel.default('municipality')
+});
+export type FeedTokenInput = z.infer<typeof FeedTokenInput>;
+
+export type FeedStatus = {
+	active: boolean;
+	categories: CategoryId[];
+	level: AlertLevel | null;
+	createdAt: string | null;
+	lastUsedAt: string | null;
 };

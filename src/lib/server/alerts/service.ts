@@ -2,13 +2,29 @@ import type { CategoryId } from '$lib/domain/categories';
 import { changeRule, surgeRule, threatRule, type RuleResult } from '$lib/domain/early-warning/rules';
 import { dayLabel, dayNumber, isoWeekLabel, weeksEndingIn } from '$lib/domain/early-warning/weeks';
 import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
-import type { Alert, AlertGrain, AlertLevel, AlertsAnswer, AlertsQuery } from '$lib/schemas/alerts';
+import { csvLine } from '$lib/domain/csv';
+import type {
+	AckInput,
+	Alert,
+	AlertGrain,
+	AlertLevel,
+	AlertRef,
+	AlertsAnswer,
+	AlertsQuery,
+	FeedStatus,
+	FeedTokenInput
+} from '$lib/schemas/alerts';
+import { randomBytes } from 'node:crypto';
+import { audit } from '../auth/audit';
+import { hashToken } from '../auth/sessions';
 import type { Role } from '../auth/types';
+import { loadSessionUser } from '../auth/users';
 import { statement } from '../db/statements';
 import { ServiceError } from '../errors';
 import { scopeOf, type Scope } from '../scope';
 import type { ServiceDeps } from '../services';
-import type { Viewer } from '../viewer';
+import { viewerFor, type Viewer } from '../viewer';
+import { atomFeed } from './feed';
 
 /**
  * Early warning (issue 16): the rules of src/lib/domain/early-warning/rules.ts run on each place's
@@ -51,6 +67,8 @@ export const WEEKLY_RULES: readonly SeriesRule[] = [
 ];
 
 type Place = { code: string; name: string; rows: number[] };
+
+const FEED_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export function alertKey(a: Pick<Alert, 'category' | 'level' | 'code' | 'period' | 'rule'>): string {
 	return [a.category, a.level, a.code, a.period, a.rule].join('|');
@@ -100,7 +118,7 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 	 */
 	function evaluate(
 		place: Place,
-		base: Omit<Alert, 'key' | 'code' | 'name' | 'rule' | 'current' | 'baseline' | 'threshold' | 'series'>,
+		base: Pick<Alert, 'level' | 'category' | 'month' | 'grain' | 'period'>,
 		rules: readonly SeriesRule[],
 		series: Float64Array,
 		covered: Uint8Array,
@@ -119,6 +137,8 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 			if (!result?.alert) continue;
 			const alert: Alert = {
 				key: '',
+				acknowledgements: 0,
+				acknowledgedByMe: false,
 				code: place.code,
 				name: place.name,
 				...base,
@@ -240,6 +260,16 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 				b.current - b.threshold - (a.current - a.threshold) ||
 				a.code.localeCompare(b.code)
 		);
+		const acks = statement(
+			db,
+			`SELECT alert_key AS key, count(*) AS n, max(user_id = ?) AS mine FROM alert_acknowledgements
+			 WHERE category = ? AND level = ? AND month = ? GROUP BY alert_key`
+		).all(viewer.user!.id, q.category, q.level, month) as { key: string; n: number; mine: number }[];
+		const ackOf = new Map(acks.map((a) => [a.key, a]));
+		for (const a of alerts) {
+			a.acknowledgements = ackOf.get(a.key)?.n ?? 0;
+			a.acknowledgedByMe = ackOf.get(a.key)?.mine === 1;
+		}
 		const filter = scope.isJurisdictional ? scope.filter : null;
 		const partialDepartments =
 			q.level === 'department' &&
@@ -247,7 +277,190 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 		return { category: q.category, level: q.level, month, weekly, alerts, gapped, partialDepartments };
 	}
 
-	return { list };
+	/** The alert a reference names, as the viewer sees it now; not_found when it is not (or no longer) one. */
+	function find(viewer: Viewer, ref: AlertRef): Alert {
+		const key = alertKey(ref);
+		const alert = list(viewer, { category: ref.category, level: ref.level, month: ref.month }).alerts.find(
+			(a) => a.key === key
+		);
+		if (!alert) throw new ServiceError('not_found', `No alert ${key} for you`);
+		return alert;
+	}
+
+	const now = () => new Date().toISOString();
+
+	/**
+	 * Records that the viewer saw an alert (again: the note and time are updated), audited in the
+	 * same transaction. Only an alert the viewer's own list holds may be acknowledged: that keeps
+	 * a provider to its jurisdiction and the table to real alerts.
+	 */
+	function acknowledge(viewer: Viewer, input: AckInput): { key: string; acknowledgements: number } {
+		assertRole(viewer);
+		const alert = find(viewer, input);
+		return db.transaction(() => {
+			statement(
+				db,
+				`INSERT INTO alert_acknowledgements
+				   (alert_key, category, level, code, month, period, rule, user_id, acknowledged_at, note)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				 ON CONFLICT (alert_key, user_id) DO UPDATE
+				 SET acknowledged_at = excluded.acknowledged_at, note = excluded.note`
+			).run(
+				alert.key,
+				alert.category,
+				alert.level,
+				alert.code,
+				alert.month,
+				alert.period,
+				alert.rule,
+				viewer.user!.id,
+				now(),
+				input.note || null
+			);
+			audit(db, {
+				actor: viewer.actor,
+				ip: viewer.ip,
+				action: 'alerts.acknowledge',
+				target: `alert:${alert.key}`,
+				details: { current: alert.current, threshold: alert.threshold }
+			});
+			const n = statement(db, 'SELECT count(*) FROM alert_acknowledgements WHERE alert_key = ?')
+				.pluck()
+				.get(alert.key) as number;
+			return { key: alert.key, acknowledgements: n };
+		})();
+	}
+
+	/** The alerts as CSV (a spreadsheet download); every export is audited. */
+	function csv(viewer: Viewer, q: AlertsQuery): { filename: string; body: string } {
+		const answer = list(viewer, q);
+		audit(db, {
+			actor: viewer.actor,
+			ip: viewer.ip,
+			action: 'alerts.export',
+			target: `alerts:${q.category}:${q.level}:${answer.month}`,
+			details: { rows: answer.alerts.length }
+		});
+		const header = csvLine([
+			'code',
+			'name',
+			'level',
+			'category',
+			'month',
+			'grain',
+			'period',
+			'rule',
+			'change_level',
+			'current',
+			'baseline',
+			'threshold',
+			'acknowledgements'
+		]);
+		const rows = answer.alerts.map((a) =>
+			csvLine([
+				a.code,
+				a.name,
+				a.level,
+				a.category,
+				a.month,
+				a.grain,
+				a.period,
+				a.rule,
+				a.changeLevel ?? '',
+				a.current,
+				Number(a.baseline.toFixed(4)),
+				Number(a.threshold.toFixed(4)),
+				a.acknowledgements
+			])
+		);
+		return { filename: `alertas-${q.category}-${q.level}-${answer.month}.csv`, body: header + rows.join('') };
+	}
+
+	function feedStatus(viewer: Viewer): FeedStatus {
+		assertRole(viewer);
+		const row = statement(
+			db,
+			`SELECT categories, level, created_at AS createdAt, last_used_at AS lastUsedAt
+			 FROM alert_feed_tokens WHERE user_id = ? ORDER BY created_at DESC LIMIT 1`
+		).get(viewer.user!.id) as
+			{ categories: string; level: AlertLevel; createdAt: string; lastUsedAt: string | null } | undefined;
+		if (!row) return { active: false, categories: [], level: null, createdAt: null, lastUsedAt: null };
+		return { active: true, ...row, categories: JSON.parse(row.categories) as CategoryId[] };
+	}
+
+	/**
+	 * A new personal feed token, replacing the viewer's previous one (one feed URL per person, so
+	 * revoking is one click). Only its SHA-256 is stored; the token is shown once.
+	 */
+	function createFeedToken(viewer: Viewer, input: FeedTokenInput): { token: string } {
+		assertRole(viewer);
+		const token = randomBytes(32).toString('base64url');
+		db.transaction(() => {
+			statement(db, 'DELETE FROM alert_feed_tokens WHERE user_id = ?').run(viewer.user!.id);
+			statement(
+				db,
+				`INSERT INTO alert_feed_tokens (token_hash, user_id, categories, level, created_at)
+				 VALUES (?, ?, ?, ?, ?)`
+			).run(hashToken(token), viewer.user!.id, JSON.stringify(input.categories), input.level, now());
+			audit(db, {
+				actor: viewer.actor,
+				ip: viewer.ip,
+				action: 'alerts.feed_create',
+				target: `user:${viewer.user!.id}`,
+				details: { categories: input.categories, level: input.level }
+			});
+		})();
+		return { token };
+	}
+
+	function revokeFeedToken(viewer: Viewer): { revoked: number } {
+		assertRole(viewer);
+		return db.transaction(() => {
+			const revoked = statement(db, 'DELETE FROM alert_feed_tokens WHERE user_id = ?').run(
+				viewer.user!.id
+			).changes;
+			audit(db, {
+				actor: viewer.actor,
+				ip: viewer.ip,
+				action: 'alerts.feed_revoke',
+				target: `user:${viewer.user!.id}`,
+				details: { revoked }
+			});
+			return { revoked };
+		})();
+	}
+
+	/**
+	 * The Atom feed behind a token: the latest month's alerts of its categories, as its owner sees
+	 * them now (the owner's current role and jurisdiction; a disabled owner's feed is gone). Null
+	 * for an unknown or revoked token.
+	 */
+	function feed(token: string, origin: string): string | null {
+		if (!FEED_TOKEN.test(token)) return null;
+		const hash = hashToken(token);
+		const row = statement(
+			db,
+			'SELECT user_id AS userId, categories, level FROM alert_feed_tokens WHERE token_hash = ?'
+		).get(hash) as { userId: number; categories: string; level: AlertLevel } | undefined;
+		if (!row) return null;
+		const user = loadSessionUser(db, row.userId);
+		if (!user) return null;
+		const owner = viewerFor(user, null);
+		const alerts: Alert[] = [];
+		for (const category of JSON.parse(row.categories) as CategoryId[]) {
+			try {
+				alerts.push(...list(owner, { category, level: row.level }).alerts);
+			} catch (e) {
+				// A category without data yet (or a role that lost access) lists nothing.
+				if (!(e instanceof ServiceError)) throw e;
+			}
+		}
+		const updated = now();
+		statement(db, 'UPDATE alert_feed_tokens SET last_used_at = ? WHERE token_hash = ?').run(updated, hash);
+		return atomFeed({ id: `${origin}/api/alerts/feed`, pageUrl: `${origin}/alertas`, updated, alerts });
+	}
+
+	return { list, acknowledge, csv, feedStatus, createFeedToken, revokeFeedToken, feed };
 }
 
 export type AlertService = ReturnType<typeof createAlertService>;

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { createServices } from '../services';
 import { loadSession, refuseCrossOrigin, requireDeclaredAccess } from './access';
-import { alertRoutes } from './alerts';
+import { alertCsvRoutes, alertRoutes } from './alerts';
 import { analysisRoutes } from './analysis';
 import { auditRoutes } from './audit';
 import { auditRefusals } from './audit-refusals';
@@ -60,6 +60,7 @@ export function createApi(deps: ApiDeps) {
 		.route('/booklets', bookletRoutes(routeDeps))
 		.route('/analysis', analysisRoutes(routeDeps))
 		.route('/alerts', alertRoutes(routeDeps))
+		.route('/alerts.csv', alertCsvRoutes(routeDeps))
 		.route('/auth', authRoutes(routeDeps))
 		.route('/users', userRoutes(routeDeps))
 		.route('/audit', auditRoutes(routeDeps))
