@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MappingInput } from '../../src/lib/domain/import/mapping';
 import { importReports } from '../../src/lib/server/import/importer';
 import { parseMapping } from '../../src/lib/server/import/mappings';
+import { seedDialogues } from '../../src/lib/server/dialogues/seed';
 import { createResolverFactory } from '../../src/lib/server/import/resolvers';
 import { addUser, createTestContext, jsonHeaders, loginAs } from './helpers';
 
@@ -91,6 +92,7 @@ beforeAll(async () => {
 			gaps: [{ from: '2020-01', to: '2020-01' }]
 		})
 	);
+	seedDialogues(ctx.db);
 	for (const [email, role, jurisdiction] of [
 		['planner@example.org', 'planner', {}],
 		['narino@example.org', 'provider', { departments: ['52'] }],
@@ -362,5 +364,135 @@ describe('CSV and the personal Atom feed', () => {
 		expect(auditActions('alerts.feed_create').map((e) => e.who)).toEqual(['narino@example.org']);
 		expect(auditActions('alerts.feed_revoke').map((e) => e.who)).toEqual(['narino@example.org']);
 		expect((await ctx.api.request('/api/alerts/feed/not-a-token.atom')).status).toBe(404);
+	});
+});
+
+describe('the loop: alert → commitment → outcome', () => {
+	const tumaco = {
+		category: 'homicide',
+		level: 'municipality',
+		code: '52835',
+		month: '2020-06',
+		period: '2020-06',
+		rule: 'threat'
+	};
+	const list = async (who = 'planner') =>
+		(await get('/api/alerts?category=homicide&level=municipality&month=2020-06', who)).body;
+
+	it('answers an alert with a new commitment and with a dialogue’s, and counts the share answered and on time', async () => {
+		const late = await send('POST', '/api/alerts/responses', 'planner', {
+			...tumaco,
+			institution: 'Policía Nacional',
+			action: 'Patrullaje reforzado en la zona urbana',
+			dueDate: '2020-07-31'
+		});
+		expect(late.status).toBe(201);
+		const response = (await late.json()) as Json;
+		expect(response).toMatchObject({
+			institution: 'Policía Nacional',
+			dueDate: '2020-07-31',
+			status: 'overdue'
+		});
+
+		// A dialogue's commitment in Tumaco, linked to the same alert.
+		const dialogue = ctx.db
+			.prepare("SELECT id FROM dialogues WHERE municipality_code = '52835'")
+			.pluck()
+			.get();
+		const made = await send('POST', `/api/dialogues/${dialogue}/commitments`, 'planner', {
+			institution: 'Alcaldía',
+			action: 'Mesa de seguridad mensual',
+			dueDate: '2099-01-31'
+		});
+		const { id: commitmentId } = (await made.json()) as Json;
+		expect((await send('POST', '/api/alerts/responses', 'narino', { ...tumaco, commitmentId })).status).toBe(
+			403
+		);
+		const linked = await send('POST', '/api/alerts/responses', 'planner', { ...tumaco, commitmentId });
+		expect(linked.status).toBe(201);
+		const own = (await linked.json()) as Json;
+		expect(own).toMatchObject({ commitmentId, institution: 'Alcaldía', status: 'open' });
+
+		let body = await list();
+		const alert = body.alerts.find((a: Json) => a.key === 'homicide|municipality|52835|2020-06|threat');
+		expect(alert.responses.map((r: Json) => r.institution)).toEqual(['Policía Nacional', 'Alcaldía']);
+		expect(body.summary).toEqual({ alerts: body.alerts.length, responded: 1, due: 1, onTime: 0 });
+
+		// The same commitment twice is refused.
+		expect((await send('POST', '/api/alerts/responses', 'planner', { ...tumaco, commitmentId })).status).toBe(
+			409
+		);
+
+		// Done today: the late one stays late; the dialogue's is on time (and done on the dialogues page too).
+		expect(
+			(await send('PATCH', `/api/alerts/responses/${own.id}`, 'planner', { status: 'done' })).status
+		).toBe(200);
+		expect(
+			(await send('PATCH', `/api/alerts/responses/${response.id}`, 'planner', { status: 'done' })).status
+		).toBe(200);
+		body = await list();
+		expect(body.summary).toMatchObject({ responded: 1, due: 2, onTime: 1 });
+		const status = ctx.db.prepare('SELECT status FROM commitments WHERE id = ?').pluck().get(commitmentId);
+		expect(status).toBe('done');
+		expect(auditActions('alerts.respond')).toHaveLength(2);
+		expect(auditActions('alerts.response_status')).toHaveLength(2);
+
+		// A Nariño provider sees the same answers on its alert; answers no alert outside.
+		const narino = await list('narino');
+		expect(narino.alerts.find((a: Json) => a.code === '52835' && a.rule === 'threat').responses).toHaveLength(
+			2
+		);
+		const outside = await send('POST', '/api/alerts/responses', 'narino', {
+			...tumaco,
+			code: '05001',
+			institution: 'Ejército',
+			action: 'Operación'
+		});
+		expect([400, 404]).toContain(outside.status);
+	});
+
+	it('shows the outcome after the due date as a difference in differences against its department', async () => {
+		const id = ctx.db
+			.prepare("SELECT id FROM alert_responses WHERE due_date = '2020-07-31'")
+			.pluck()
+			.get() as number;
+		const { status, body } = await get(`/api/alerts/responses/${id}/outcome`, 'planner');
+		expect(status).toBe(200);
+		expect(body.before).toEqual({ from: '2019-07', to: '2020-06' });
+		expect(body.after).toEqual({ from: '2020-08', to: '2020-12' });
+		expect(body.comparisons.map((c: Json) => c.code).sort()).toEqual(['52001', '52356']);
+		// Recomputed from the rollup: (after − before) of Tumaco minus the mean of Pasto's and Ipiales'.
+		const monthly = (code: string, from: string, to: string) => {
+			const rows = ctx.db
+				.prepare(
+					'SELECT month, count FROM report_rollup WHERE category = ? AND municipality_code = ? AND month BETWEEN ? AND ?'
+				)
+				.all('homicide', code, from, to) as { month: string; count: number }[];
+			const months = new Set(rows.map((r) => r.month));
+			const n =
+				(Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 +
+				Number(to.slice(5)) -
+				Number(from.slice(5)) +
+				1;
+			expect(months.size).toBeLessThanOrEqual(n);
+			return rows.reduce((a, r) => a + r.count, 0) / n;
+		};
+		const change = (code: string) =>
+			monthly(code, '2020-08', '2020-12') - monthly(code, '2019-07', '2020-06');
+		const expected = change('52835') - (change('52001') + change('52356')) / 2;
+		expect(body.estimate).toBeCloseTo(expected, 9);
+		expect(body.low).toBeLessThan(body.estimate);
+		expect(body.high).toBeGreaterThan(body.estimate);
+		expect(body.placeSeries).toHaveLength(12 + 5);
+
+		// Before the due date there is no outcome yet.
+		const open = ctx.db
+			.prepare('SELECT id FROM alert_responses WHERE commitment_id IS NOT NULL')
+			.pluck()
+			.get();
+		expect((await get(`/api/alerts/responses/${open}/outcome`, 'planner')).status).toBe(404);
+		// A provider holding only Tumaco and Ipiales has one comparison in its scope: too few.
+		expect((await get(`/api/alerts/responses/${id}/outcome`, 'ipiales')).status).toBe(404);
+		expect((await get(`/api/alerts/responses/${id}/outcome`)).status).toBe(401);
 	});
 });

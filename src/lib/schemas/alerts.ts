@@ -43,6 +43,8 @@ export type Alert = {
 	/** How many people acknowledged it, and whether the caller did. */
 	acknowledgements: number;
 	acknowledgedByMe: boolean;
+	/** The commitments that answer it (the loop). */
+	responses: AlertResponse[];
 };
 
 export type AlertsAnswer = {
@@ -59,6 +61,7 @@ export type AlertsAnswer = {
 	gapped: number;
 	/** A provider with only part of a department: its departments are not listed. */
 	partialDepartments: boolean;
+	summary: ResponseSummary;
 };
 
 const Rule = z.enum(['threat', 'surge', 'change', 'anomaly']);
@@ -97,4 +100,64 @@ export type FeedStatus = {
 	level: AlertLevel | null;
 	createdAt: string | null;
 	lastUsedAt: string | null;
+};
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD');
+
+/**
+ * `POST /api/alerts/responses`: answer an alert with a commitment — a new one (institution,
+ * action, due date) or an existing one from a dialogue (`commitmentId`).
+ */
+export const ResponseInput = z.union([
+	AlertRef.extend({
+		institution: z.string().trim().min(2).max(200),
+		action: z.string().trim().min(3).max(1000),
+		dueDate: Day
+	}).strict(),
+	AlertRef.extend({ commitmentId: z.coerce.number().int().positive() }).strict()
+]);
+export type ResponseInput = z.infer<typeof ResponseInput>;
+
+export const ResponseStatusInput = z.object({ status: z.enum(['open', 'in_progress', 'done']) });
+export const ResponseId = z.object({ id: z.coerce.number().int().positive() });
+
+export type AlertResponse = {
+	id: number;
+	alertKey: string;
+	/** The dialogue commitment it is, if it is one. */
+	commitmentId: number | null;
+	dialogueTitle: string | null;
+	institution: string;
+	action: string;
+	dueDate: string | null;
+	/** 'overdue' derived from the due date (domain/commitments.ts). */
+	status: 'open' | 'in_progress' | 'done' | 'overdue';
+	doneOn: string | null;
+};
+
+/** The loop's figures for the alerts listed: how many were answered, and how many answers were on time. */
+export type ResponseSummary = {
+	alerts: number;
+	responded: number;
+	/** Responses whose due date has passed or that are done. */
+	due: number;
+	/** Of those, done by their due date. */
+	onTime: number;
+};
+
+/** After a response's due date: the place against comparable municipalities (domain/early-warning/outcome.ts). */
+export type Outcome = {
+	responseId: number;
+	code: string;
+	name: string;
+	before: { from: string; to: string };
+	after: { from: string; to: string };
+	placeSeries: { month: string; count: number }[];
+	comparisonSeries: { month: string; count: number }[];
+	comparisons: { code: string; name: string }[];
+	estimate: number;
+	low: number;
+	high: number;
+	placeChange: number;
+	comparisonChange: number;
 };

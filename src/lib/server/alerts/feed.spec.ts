@@ -23,7 +23,8 @@ describe('the alerts Atom feed', () => {
 			threshold: 12,
 			series: [],
 			acknowledgements: 0,
-			acknowledgedByMe: false
+			acknowledgedByMe: false,
+			responses: []
 		};
 		const atom = atomFeed({
 			id: 'http://localhost/api/alerts/feed',

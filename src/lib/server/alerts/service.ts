@@ -2,17 +2,23 @@ import type { CategoryId } from '$lib/domain/categories';
 import { changeRule, surgeRule, threatRule, type RuleResult } from '$lib/domain/early-warning/rules';
 import { dayLabel, dayNumber, isoWeekLabel, weeksEndingIn } from '$lib/domain/early-warning/weeks';
 import { monthIndex, monthLabel } from '$lib/domain/monthly-cube';
+import { commitmentStatus, type StoredStatus } from '$lib/domain/commitments';
 import { csvLine } from '$lib/domain/csv';
+import { comparableOf, diffInDiff, type OutcomeSeries } from '$lib/domain/early-warning/outcome';
 import type {
 	AckInput,
 	Alert,
 	AlertGrain,
 	AlertLevel,
 	AlertRef,
+	AlertResponse,
 	AlertsAnswer,
 	AlertsQuery,
 	FeedStatus,
-	FeedTokenInput
+	FeedTokenInput,
+	Outcome,
+	ResponseInput,
+	ResponseSummary
 } from '$lib/schemas/alerts';
 import { randomBytes } from 'node:crypto';
 import { audit } from '../auth/audit';
@@ -139,6 +145,7 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 				key: '',
 				acknowledgements: 0,
 				acknowledgedByMe: false,
+				responses: [],
 				code: place.code,
 				name: place.name,
 				...base,
@@ -177,6 +184,49 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 			days[dayNumber(r.date) - first]! += r.n;
 		}
 		return out;
+	}
+
+	const today = () => new Date().toISOString().slice(0, 10);
+
+	type ResponseRow = Omit<AlertResponse, 'status'> & { status: StoredStatus; code: string };
+	const RESPONSE_SELECT = `SELECT r.id, r.alert_key AS alertKey, r.code, r.commitment_id AS commitmentId,
+		   d.title AS dialogueTitle, coalesce(c.institution, r.institution) AS institution,
+		   coalesce(c.action, r.action) AS action,
+		   CASE WHEN r.commitment_id IS NULL THEN r.due_date ELSE c.due_date END AS dueDate,
+		   coalesce(c.status, r.status) AS status, r.done_on AS doneOn
+		 FROM alert_responses r
+		 LEFT JOIN commitments c ON c.id = r.commitment_id
+		 LEFT JOIN dialogues d ON d.id = c.dialogue_id`;
+
+	const responseView = ({ code: _code, ...r }: ResponseRow): AlertResponse => ({
+		...r,
+		status: commitmentStatus(r.status, r.dueDate, today())
+	});
+
+	/** The responses to the alerts of one category, level and month, by alert key. */
+	function responsesFor(category: string, level: AlertLevel, month: string): Map<string, AlertResponse[]> {
+		const rows = statement(
+			db,
+			`${RESPONSE_SELECT} WHERE r.category = ? AND r.level = ? AND r.month = ? ORDER BY r.id`
+		).all(category, level, month) as ResponseRow[];
+		const out = new Map<string, AlertResponse[]>();
+		for (const r of rows) out.set(r.alertKey, [...(out.get(r.alertKey) ?? []), responseView(r)]);
+		return out;
+	}
+
+	/**
+	 * The share of alerts answered and of answers on time: an answer is due once its date has
+	 * passed or it is done, and on time when it was done by its due date.
+	 */
+	function summarise(alerts: readonly Alert[]): ResponseSummary {
+		const responses = alerts.flatMap((a) => a.responses);
+		const due = responses.filter((r) => r.status === 'done' || r.status === 'overdue');
+		return {
+			alerts: alerts.length,
+			responded: alerts.filter((a) => a.responses.length > 0).length,
+			due: due.length,
+			onTime: due.filter((r) => r.status === 'done' && r.doneOn && r.dueDate && r.doneOn <= r.dueDate).length
+		};
 	}
 
 	function list(viewer: Viewer, q: AlertsQuery): AlertsAnswer {
@@ -270,11 +320,23 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 			a.acknowledgements = ackOf.get(a.key)?.n ?? 0;
 			a.acknowledgedByMe = ackOf.get(a.key)?.mine === 1;
 		}
+		const responsesOf = responsesFor(q.category, q.level, month);
+		for (const a of alerts) a.responses = responsesOf.get(a.key) ?? [];
+		const summary = summarise(alerts);
 		const filter = scope.isJurisdictional ? scope.filter : null;
 		const partialDepartments =
 			q.level === 'department' &&
 			(filter?.municipalities.some((code) => !filter.departments.includes(code.slice(0, 2))) ?? false);
-		return { category: q.category, level: q.level, month, weekly, alerts, gapped, partialDepartments };
+		return {
+			category: q.category,
+			level: q.level,
+			month,
+			weekly,
+			alerts,
+			gapped,
+			partialDepartments,
+			summary
+		};
 	}
 
 	/** The alert a reference names, as the viewer sees it now; not_found when it is not (or no longer) one. */
@@ -460,7 +522,198 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 		return atomFeed({ id: `${origin}/api/alerts/feed`, pageUrl: `${origin}/alertas`, updated, alerts });
 	}
 
-	return { list, acknowledge, csv, feedStatus, createFeedToken, revokeFeedToken, feed };
+	/**
+	 * Answers an alert the viewer can see with a commitment: a new one, or (planners and admins,
+	 * who keep the dialogues) an existing one from a dialogue. Audited in the same transaction.
+	 */
+	function respond(viewer: Viewer, input: ResponseInput): AlertResponse {
+		assertRole(viewer);
+		const alert = find(viewer, input);
+		const linked = 'commitmentId' in input ? input.commitmentId : null;
+		if (linked !== null) {
+			if (viewer.user!.role === 'provider')
+				throw new ServiceError('forbidden', 'Only planners link a dialogue’s commitment');
+			if (!statement(db, 'SELECT 1 FROM commitments WHERE id = ?').get(linked))
+				throw new ServiceError('not_found', `No commitment ${linked}`);
+			if (
+				statement(db, 'SELECT 1 FROM alert_responses WHERE alert_key = ? AND commitment_id = ?').get(
+					alert.key,
+					linked
+				)
+			)
+				throw new ServiceError('conflict', `Commitment ${linked} already answers this alert`);
+		}
+		const id = db.transaction(() => {
+			const row = statement(
+				db,
+				`INSERT INTO alert_responses (alert_key, category, level, code, month, period, rule, commitment_id,
+				   institution, action, due_date, created_by, created_at)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
+			).get(
+				alert.key,
+				alert.category,
+				alert.level,
+				alert.code,
+				alert.month,
+				alert.period,
+				alert.rule,
+				linked,
+				'institution' in input ? input.institution : null,
+				'action' in input ? input.action : null,
+				'dueDate' in input ? input.dueDate : null,
+				viewer.user!.id,
+				now()
+			) as { id: number };
+			audit(db, {
+				actor: viewer.actor,
+				ip: viewer.ip,
+				action: 'alerts.respond',
+				target: `alert:${alert.key}`,
+				details: { response: row.id, commitment: linked }
+			});
+			return row.id;
+		})();
+		return responseById(viewer, id);
+	}
+
+	function responseById(viewer: Viewer, id: number): AlertResponse & { code: string; month: string } {
+		const row = statement(db, `${RESPONSE_SELECT} WHERE r.id = ?`).get(id) as ResponseRow | undefined;
+		if (!row) throw new ServiceError('not_found', `No response ${id}`);
+		scopeOf(viewer).assertArea(row.code);
+		const month = statement(db, 'SELECT month FROM alert_responses WHERE id = ?').pluck().get(id) as string;
+		return { ...responseView(row), code: row.code, month };
+	}
+
+	/**
+	 * Sets a response's status; done records the day (for "on time"). A dialogue's commitment is
+	 * the dialogue's: planners change it, here or on the dialogues page.
+	 */
+	function setResponseStatus(viewer: Viewer, id: number, status: StoredStatus): AlertResponse {
+		assertRole(viewer);
+		const response = responseById(viewer, id);
+		if (response.commitmentId !== null && viewer.user!.role === 'provider')
+			throw new ServiceError('forbidden', 'Only planners change a dialogue’s commitment');
+		db.transaction(() => {
+			// A dialogue's commitment may answer several alerts: all of them share its status and day.
+			statement(
+				db,
+				`UPDATE alert_responses SET status = :status, done_on = :doneOn
+				 WHERE id = :id OR (commitment_id IS NOT NULL AND commitment_id = :commitment)`
+			).run({
+				status,
+				doneOn: status === 'done' ? (response.doneOn ?? today()) : null,
+				id,
+				commitment: response.commitmentId
+			});
+			if (response.commitmentId !== null)
+				statement(db, 'UPDATE commitments SET status = ? WHERE id = ?').run(status, response.commitmentId);
+			audit(db, {
+				actor: viewer.actor,
+				ip: viewer.ip,
+				action: 'alerts.response_status',
+				target: `alert_response:${id}`,
+				details: { status, commitment: response.commitmentId }
+			});
+		})();
+		return responseById(viewer, id);
+	}
+
+	/**
+	 * After a response's due date: the municipality's monthly counts in the 12 months up to the
+	 * alert and in up to 12 whole months after the due date, against the 10 municipalities of its
+	 * department inside the viewer's scope whose level before was closest, as a difference in
+	 * differences (domain/early-warning/outcome.ts). Not proof of causality, and the answer says so
+	 * in the page. Months without coverage drop a comparison; the place itself must be covered.
+	 */
+	function outcome(viewer: Viewer, id: number): Outcome {
+		assertRole(viewer);
+		const scope = scopeOf(viewer);
+		const response = responseById(viewer, id);
+		const ref = statement(db, 'SELECT category, level FROM alert_responses WHERE id = ?').get(id) as {
+			category: CategoryId;
+			level: AlertLevel;
+		};
+		if (ref.level !== 'municipality')
+			throw new ServiceError('invalid_request', 'The outcome view compares municipalities only');
+		if (!response.dueDate || response.dueDate >= today())
+			throw new ServiceError('no_data', 'The outcome shows after the due date');
+		const last = scope.extent(sources).categories[ref.category]?.to;
+		const alertMonth = monthIndex(response.month);
+		const afterFirst = monthIndex(response.dueDate.slice(0, 7)) + 1;
+		const afterLast = last ? Math.min(monthIndex(last), afterFirst + 11) : afterFirst - 1;
+		if (afterLast < afterFirst)
+			throw new ServiceError('no_data', 'No whole month of data after the due date yet');
+		const from = alertMonth - 11;
+		const cube = stats.monthlyCounts([ref.category], from, afterLast, scope.coverageOf(sources));
+		const seriesOf = (m: number): OutcomeSeries | null => {
+			const at = (t: number) => m * cube.months + (t - from);
+			const months = [
+				...Array.from({ length: 12 }, (_, i) => from + i),
+				...Array.from({ length: afterLast - afterFirst + 1 }, (_, i) => afterFirst + i)
+			];
+			if (months.some((t) => !cube.covered[at(t)])) return null;
+			return {
+				code: cube.codes[m]!,
+				before: Array.from({ length: 12 }, (_, i) => cube.counts[at(from + i)]!),
+				after: Array.from({ length: afterLast - afterFirst + 1 }, (_, i) => cube.counts[at(afterFirst + i)]!)
+			};
+		};
+		const m = cube.codes.indexOf(response.code);
+		const place = m >= 0 ? seriesOf(m) : null;
+		if (!place)
+			throw new ServiceError('no_data', 'The sources do not cover this municipality in these months');
+		const department = cube.departmentOf[m]!;
+		const candidates = cube.codes
+			.map((code, i) => ({ code, i }))
+			.filter((c) => c.i !== m && cube.departmentOf[c.i] === department && scope.includesMunicipality(c.code))
+			.map((c) => seriesOf(c.i))
+			.filter((c): c is OutcomeSeries => c !== null);
+		const comparisons = comparableOf(place, candidates, 10);
+		const did = diffInDiff(place, comparisons);
+		if (!did) throw new ServiceError('no_data', 'Fewer than two comparable municipalities');
+		const named = names('municipality');
+		const months = (first: number, values: readonly number[]) =>
+			values.map((count, i) => ({ month: monthLabel(first + i), count }));
+		const mean = (pick: (c: OutcomeSeries) => readonly number[], i: number) =>
+			comparisons.reduce((sum, c) => sum + pick(c)[i]!, 0) / comparisons.length;
+		return {
+			responseId: id,
+			code: place.code,
+			name: named.get(place.code) ?? place.code,
+			before: { from: monthLabel(from), to: monthLabel(alertMonth) },
+			after: { from: monthLabel(afterFirst), to: monthLabel(afterLast) },
+			placeSeries: [...months(from, place.before), ...months(afterFirst, place.after)],
+			comparisonSeries: [
+				...months(
+					from,
+					place.before.map((_, i) => mean((c) => c.before, i))
+				),
+				...months(
+					afterFirst,
+					place.after.map((_, i) => mean((c) => c.after, i))
+				)
+			],
+			comparisons: comparisons.map((c) => ({ code: c.code, name: named.get(c.code) ?? c.code })),
+			estimate: did.estimate,
+			low: did.low,
+			high: did.high,
+			placeChange: did.placeChange,
+			comparisonChange: did.comparisonChange
+		};
+	}
+
+	return {
+		list,
+		acknowledge,
+		csv,
+		feedStatus,
+		createFeedToken,
+		revokeFeedToken,
+		feed,
+		respond,
+		setResponseStatus,
+		outcome
+	};
 }
 
 export type AlertService = ReturnType<typeof createAlertService>;

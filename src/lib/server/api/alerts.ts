@@ -1,5 +1,12 @@
 import { Hono } from 'hono';
-import { AckInput, AlertsQuery, FeedTokenInput } from '../../schemas/alerts';
+import {
+	AckInput,
+	AlertsQuery,
+	FeedTokenInput,
+	ResponseId,
+	ResponseInput,
+	ResponseStatusInput
+} from '../../schemas/alerts';
 import { access, viewerOf } from './access';
 import type { RouteDeps } from './deps';
 import type { AppEnv } from './env';
@@ -26,6 +33,26 @@ export function alertRoutes({ services }: RouteDeps) {
 			access(ANALYSTS, { jurisdiction: true, note: 'audited' }),
 			validate('json', AckInput),
 			(c) => c.json(alerts.acknowledge(viewerOf(c), c.req.valid('json')))
+		)
+		.post(
+			'/responses',
+			access(ANALYSTS, { jurisdiction: true, note: 'a new commitment, or a dialogue’s (planners); audited' }),
+			validate('json', ResponseInput),
+			(c) => c.json(alerts.respond(viewerOf(c), c.req.valid('json')), 201)
+		)
+		.patch(
+			'/responses/:id',
+			access(ANALYSTS, { jurisdiction: true, note: 'audited' }),
+			validate('param', ResponseId),
+			validate('json', ResponseStatusInput),
+			(c) =>
+				c.json(alerts.setResponseStatus(viewerOf(c), c.req.valid('param').id, c.req.valid('json').status))
+		)
+		.get(
+			'/responses/:id/outcome',
+			access(ANALYSTS, { jurisdiction: true, note: 'after the due date' }),
+			validate('param', ResponseId),
+			(c) => c.json(alerts.outcome(viewerOf(c), c.req.valid('param').id))
 		)
 		.get('/feed-token', access(ANALYSTS), (c) => c.json(alerts.feedStatus(viewerOf(c))))
 		.post(
