@@ -626,7 +626,41 @@ const es = {
 	'alerts.feed.url': 'Su dirección (se muestra una sola vez; cópiela ahora):',
 	'alerts.feed.revoked': 'Dirección revocada.',
 	'alerts.summary.share':
-		'Con respuesta: {responded} de {total} alertas; a tiempo: {onTime} de {due} respuestas vencidas.'
+		'Con respuesta: {responded} de {total} alertas; a tiempo: {onTime} de {due} respuestas vencidas.',
+	'alerts.responses': 'Respuestas',
+	'alerts.respond': 'Responder con un compromiso',
+	'alerts.respond.institution': 'Institución',
+	'alerts.respond.action': 'Acción',
+	'alerts.respond.due': 'Fecha límite',
+	'alerts.respond.save': 'Guardar compromiso',
+	'alerts.respond.link': 'O un compromiso de un diálogo',
+	'alerts.respond.linkSave': 'Vincular',
+	'alerts.respond.choose': 'Elija un compromiso',
+	'alerts.respond.saved': 'Compromiso guardado.',
+	'alerts.status.open': 'abierto',
+	'alerts.status.in_progress': 'en curso',
+	'alerts.status.done': 'cumplido',
+	'alerts.status.overdue': 'vencido',
+	'alerts.due': 'vence {date}',
+	'alerts.doneOn': 'cumplido el {date}',
+	'alerts.fromDialogue': 'del diálogo «{title}»',
+	'alerts.markDone': 'Marcar cumplido',
+	'alerts.outcome.link': 'Ver resultado',
+	'alerts.outcome.title': 'Resultado de una respuesta',
+	'alerts.outcome.back': '← Volver a las alertas',
+	'alerts.outcome.intro':
+		'{name}: eventos por mes antes de la alerta ({before}) y después de la fecha límite ({after}), frente a la media de {n} municipios comparables del mismo departamento con un nivel parecido antes.',
+	'alerts.outcome.estimate':
+		'Diferencia en diferencias: {estimate} eventos por mes (intervalo del 95 %: {low} a {high}).',
+	'alerts.outcome.changes':
+		'Cambio del lugar: {place} por mes; cambio medio de los comparables: {comparison} por mes.',
+	'alerts.outcome.caveat':
+		'No es prueba de causalidad: los lugares no se asignan al azar, y una alerta elige un lugar en un pico, así que parte de cualquier baja es regresión a la media.',
+	'alerts.outcome.place': 'El lugar',
+	'alerts.outcome.comparison': 'Media de los comparables',
+	'alerts.outcome.comparisons': 'Municipios comparables',
+	'alerts.outcome.chart':
+		'Serie mensual del lugar y de la media de los comparables; la franja marca el periodo posterior.'
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -1245,7 +1279,41 @@ const en: Messages = {
 	'alerts.feed.url': 'Your address (shown only once; copy it now):',
 	'alerts.feed.revoked': 'Address revoked.',
 	'alerts.summary.share':
-		'Answered: {responded} of {total} alerts; on time: {onTime} of {due} responses past their due date.'
+		'Answered: {responded} of {total} alerts; on time: {onTime} of {due} responses past their due date.',
+	'alerts.responses': 'Responses',
+	'alerts.respond': 'Answer with a commitment',
+	'alerts.respond.institution': 'Institution',
+	'alerts.respond.action': 'Action',
+	'alerts.respond.due': 'Due date',
+	'alerts.respond.save': 'Save commitment',
+	'alerts.respond.link': 'Or a commitment from a dialogue',
+	'alerts.respond.linkSave': 'Link',
+	'alerts.respond.choose': 'Choose a commitment',
+	'alerts.respond.saved': 'Commitment saved.',
+	'alerts.status.open': 'open',
+	'alerts.status.in_progress': 'in progress',
+	'alerts.status.done': 'done',
+	'alerts.status.overdue': 'overdue',
+	'alerts.due': 'due {date}',
+	'alerts.doneOn': 'done on {date}',
+	'alerts.fromDialogue': 'from the dialogue “{title}”',
+	'alerts.markDone': 'Mark done',
+	'alerts.outcome.link': 'See outcome',
+	'alerts.outcome.title': 'Outcome of a response',
+	'alerts.outcome.back': '← Back to the alerts',
+	'alerts.outcome.intro':
+		'{name}: events per month before the alert ({before}) and after the due date ({after}), against the mean of {n} comparable municipalities of the same department with a similar level before.',
+	'alerts.outcome.estimate':
+		'Difference in differences: {estimate} events per month (95 % interval: {low} to {high}).',
+	'alerts.outcome.changes':
+		'Change of the place: {place} a month; mean change of the comparisons: {comparison} a month.',
+	'alerts.outcome.caveat':
+		'This is not proof of causality: places are not assigned at random, and an alert picks a place at a peak, so part of any fall is regression to the mean.',
+	'alerts.outcome.place': 'The place',
+	'alerts.outcome.comparison': 'Mean of the comparisons',
+	'alerts.outcome.comparisons': 'Comparable municipalities',
+	'alerts.outcome.chart':
+		'Monthly series of the place and of the mean of the comparisons; the band marks the period after.'
 };
 
 export const dictionaries: { readonly [L in 'es' | 'en']: Messages } = { es, en };

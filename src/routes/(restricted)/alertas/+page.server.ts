@@ -1,5 +1,12 @@
 import { fail } from '@sveltejs/kit';
-import { AckInput, AlertsQuery, FeedTokenInput } from '$lib/schemas/alerts';
+import {
+	AckInput,
+	AlertsQuery,
+	FeedTokenInput,
+	ResponseId,
+	ResponseInput,
+	ResponseStatusInput
+} from '$lib/schemas/alerts';
 import { parseInput } from '$lib/schemas/validation';
 import { parseLocale } from '$lib/i18n';
 import { SERVICE_STATUS } from '$lib/server/api/errors';
@@ -32,7 +39,18 @@ export const load: PageServerLoad = async ({ locals, parent, url }) => {
 		categories,
 		answer,
 		range: range ?? null,
-		feed: services.alerts.feedStatus(locals.viewer)
+		feed: services.alerts.feedStatus(locals.viewer),
+		// Planners link the dialogues' commitments; providers answer with new ones.
+		commitments:
+			locals.viewer.user?.role === 'provider'
+				? []
+				: services.dialogues.commitments(locals.viewer).map(({ id, institution, action, code, title }) => ({
+						id,
+						institution,
+						action,
+						code,
+						title
+					}))
 	};
 };
 
@@ -66,6 +84,24 @@ export const actions: Actions = {
 			if (!parsed.success) throw new ServiceError('invalid_request', 'Choose an issue and a level');
 			const { token } = alerts().createFeedToken(event.locals.viewer, parsed.data);
 			return { feedUrl: `${event.url.origin}/api/alerts/feed/${token}.atom` };
+		}),
+	respond: (event) =>
+		act(event, (form) => {
+			const locale = parseLocale(event.url.searchParams.get('lang'));
+			const fields = Object.fromEntries([...form].filter(([, v]) => v !== ''));
+			const parsed = parseInput(ResponseInput, fields, locale);
+			if (!parsed.success) throw new ServiceError('invalid_request', Object.values(parsed.errors).join('; '));
+			return { responded: alerts().respond(event.locals.viewer, parsed.data).id };
+		}),
+	setResponseStatus: (event) =>
+		act(event, (form) => {
+			const id = ResponseId.safeParse({ id: form.get('id') });
+			const status = ResponseStatusInput.safeParse({ status: form.get('status') });
+			if (!id.success || !status.success)
+				throw new ServiceError('invalid_request', 'No such response or status');
+			return {
+				status: alerts().setResponseStatus(event.locals.viewer, id.data.id, status.data.status).status
+			};
 		}),
 	revokeFeed: (event) =>
 		act(event, () => ({ revoked: alerts().revokeFeedToken(event.locals.viewer).revoked }))
