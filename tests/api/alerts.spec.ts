@@ -418,6 +418,17 @@ describe('the loop: alert → commitment → outcome', () => {
 		expect(alert.responses.map((r: Json) => r.institution)).toEqual(['Policía Nacional', 'Alcaldía']);
 		expect(body.summary).toEqual({ alerts: body.alerts.length, responded: 1, due: 1, onTime: 0 });
 
+		// The commitment shows the alert it answers.
+		const commitments = (await get('/api/commitments?municipality=52835', 'planner')).body.commitments;
+		expect(commitments.find((c: Json) => c.id === commitmentId).alerts).toEqual([
+			{
+				key: 'homicide|municipality|52835|2020-06|threat',
+				category: 'homicide',
+				level: 'municipality',
+				month: '2020-06'
+			}
+		]);
+
 		// The same commitment twice is refused.
 		expect((await send('POST', '/api/alerts/responses', 'planner', { ...tumaco, commitmentId })).status).toBe(
 			409
@@ -458,6 +469,12 @@ describe('the loop: alert → commitment → outcome', () => {
 			.get() as number;
 		const { status, body } = await get(`/api/alerts/responses/${id}/outcome`, 'planner');
 		expect(status).toBe(200);
+		expect(body.alert).toEqual({
+			key: 'homicide|municipality|52835|2020-06|threat',
+			category: 'homicide',
+			level: 'municipality',
+			month: '2020-06'
+		});
 		expect(body.before).toEqual({ from: '2019-07', to: '2020-06' });
 		expect(body.after).toEqual({ from: '2020-08', to: '2020-12' });
 		expect(body.comparisons.map((c: Json) => c.code).sort()).toEqual(['52001', '52356']);

@@ -660,7 +660,8 @@ const es = {
 	'alerts.outcome.comparison': 'Media de los comparables',
 	'alerts.outcome.comparisons': 'Municipios comparables',
 	'alerts.outcome.chart':
-		'Serie mensual del lugar y de la media de los comparables; la franja marca el periodo posterior.'
+		'Serie mensual del lugar y de la media de los comparables; la franja marca el periodo posterior.',
+	'dialogues.answersAlert': 'Responde a la alerta {alert}'
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -1313,7 +1314,8 @@ const en: Messages = {
 	'alerts.outcome.comparison': 'Mean of the comparisons',
 	'alerts.outcome.comparisons': 'Comparable municipalities',
 	'alerts.outcome.chart':
-		'Monthly series of the place and of the mean of the comparisons; the band marks the period after.'
+		'Monthly series of the place and of the mean of the comparisons; the band marks the period after.',
+	'dialogues.answersAlert': 'Answers the alert {alert}'
 };
 
 export const dictionaries: { readonly [L in 'es' | 'en']: Messages } = { es, en };

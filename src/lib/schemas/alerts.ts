@@ -148,6 +148,8 @@ export type ResponseSummary = {
 /** After a response's due date: the place against comparable municipalities (domain/early-warning/outcome.ts). */
 export type Outcome = {
 	responseId: number;
+	/** The alert it answered. */
+	alert: { key: string; category: CategoryId; level: AlertLevel; month: string };
 	code: string;
 	name: string;
 	before: { from: string; to: string };

@@ -629,10 +629,10 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 		assertRole(viewer);
 		const scope = scopeOf(viewer);
 		const response = responseById(viewer, id);
-		const ref = statement(db, 'SELECT category, level FROM alert_responses WHERE id = ?').get(id) as {
-			category: CategoryId;
-			level: AlertLevel;
-		};
+		const ref = statement(
+			db,
+			'SELECT alert_key AS key, category, level FROM alert_responses WHERE id = ?'
+		).get(id) as { key: string; category: CategoryId; level: AlertLevel };
 		if (ref.level !== 'municipality')
 			throw new ServiceError('invalid_request', 'The outcome view compares municipalities only');
 		if (!response.dueDate || response.dueDate >= today())
@@ -678,6 +678,7 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 			comparisons.reduce((sum, c) => sum + pick(c)[i]!, 0) / comparisons.length;
 		return {
 			responseId: id,
+			alert: { key: ref.key, category: ref.category, level: ref.level, month: response.month },
 			code: place.code,
 			name: named.get(place.code) ?? place.code,
 			before: { from: monthLabel(from), to: monthLabel(alertMonth) },
