@@ -501,6 +501,13 @@ describe('the loop: alert → commitment → outcome', () => {
 		expect(body.low).toBeLessThan(body.estimate);
 		expect(body.high).toBeGreaterThan(body.estimate);
 		expect(body.placeSeries).toHaveLength(12 + 5);
+		// Tumaco (≈ 6 a month before) against Pasto (≈ 3) and Ipiales (≈ 1): comparisons at under half its level.
+		expect(body.placeLevel).toBeCloseTo(monthly('52835', '2019-07', '2020-06'), 9);
+		expect(body.comparisonLevel).toBeCloseTo(
+			(monthly('52001', '2019-07', '2020-06') + monthly('52356', '2019-07', '2020-06')) / 2,
+			9
+		);
+		expect(body.weakComparison).toBe(true);
 
 		// Before the due date there is no outcome yet.
 		const open = ctx.db

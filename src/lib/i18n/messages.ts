@@ -661,7 +661,9 @@ const es = {
 	'alerts.outcome.comparisons': 'Municipios comparables',
 	'alerts.outcome.chart':
 		'Serie mensual del lugar y de la media de los comparables; la franja marca el periodo posterior.',
-	'dialogues.answersAlert': 'Responde a la alerta {alert}'
+	'dialogues.answersAlert': 'Responde a la alerta {alert}',
+	'alerts.outcome.weak':
+		'Comparación débil: el lugar tenía {place} eventos por mes antes y los comparables {comparison}; ningún municipio del departamento tiene un nivel parecido.'
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -1315,7 +1317,9 @@ const en: Messages = {
 	'alerts.outcome.comparisons': 'Comparable municipalities',
 	'alerts.outcome.chart':
 		'Monthly series of the place and of the mean of the comparisons; the band marks the period after.',
-	'dialogues.answersAlert': 'Answers the alert {alert}'
+	'dialogues.answersAlert': 'Answers the alert {alert}',
+	'alerts.outcome.weak':
+		'A weak comparison: the place had {place} events a month before and the comparisons {comparison}; no municipality of the department has a similar level.'
 };
 
 export const dictionaries: { readonly [L in 'es' | 'en']: Messages } = { es, en };

@@ -162,4 +162,9 @@ export type Outcome = {
 	high: number;
 	placeChange: number;
 	comparisonChange: number;
+	/** Mean events per month before: the place's and the comparisons' (to judge "similar"). */
+	placeLevel: number;
+	comparisonLevel: number;
+	/** The comparisons' level before is under half or over twice the place's: a weak comparison. */
+	weakComparison: boolean;
 };

@@ -672,6 +672,9 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 		const did = diffInDiff(place, comparisons);
 		if (!did) throw new ServiceError('no_data', 'Fewer than two comparable municipalities');
 		const named = names('municipality');
+		const average = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+		const placeLevel = average(place.before);
+		const comparisonLevel = average(comparisons.map((c) => average(c.before)));
 		const months = (first: number, values: readonly number[]) =>
 			values.map((count, i) => ({ month: monthLabel(first + i), count }));
 		const mean = (pick: (c: OutcomeSeries) => readonly number[], i: number) =>
@@ -699,7 +702,12 @@ export function createAlertService({ db, stats, release }: ServiceDeps) {
 			low: did.low,
 			high: did.high,
 			placeChange: did.placeChange,
-			comparisonChange: did.comparisonChange
+			comparisonChange: did.comparisonChange,
+			placeLevel,
+			comparisonLevel,
+			// A city with no peer in its department gets small towns as "closest": say so.
+			weakComparison:
+				(comparisonLevel + 0.5) / (placeLevel + 0.5) < 0.5 || (comparisonLevel + 0.5) / (placeLevel + 0.5) > 2
 		};
 	}
 
