@@ -446,12 +446,34 @@ describe('the loop: alert → commitment → outcome', () => {
 		const status = ctx.db.prepare('SELECT status FROM commitments WHERE id = ?').pluck().get(commitmentId);
 		expect(status).toBe('done');
 		expect(auditActions('alerts.respond')).toHaveLength(2);
+
 		expect(auditActions('alerts.response_status')).toHaveLength(2);
+
+		// Done on the dialogues page: the alert's response is done on that day too.
+		const other = (await (
+			await send('POST', `/api/dialogues/${dialogue}/commitments`, 'planner', {
+				institution: 'Personería',
+				action: 'Visitas a las veredas',
+				dueDate: '2099-06-30'
+			})
+		).json()) as Json;
+		const answered = (await (
+			await send('POST', '/api/alerts/responses', 'planner', { ...tumaco, commitmentId: other.id })
+		).json()) as Json;
+		expect((await send('PATCH', `/api/commitments/${other.id}`, 'planner', { status: 'done' })).status).toBe(
+			200
+		);
+		const after = (await list()).alerts.find((a: Json) => a.key === alert.key);
+		expect(after.responses.find((r: Json) => r.id === answered.id)).toMatchObject({
+			status: 'done',
+			doneOn: new Date().toISOString().slice(0, 10)
+		});
+		expect((await list()).summary).toMatchObject({ due: 3, onTime: 2 });
 
 		// A Nariño provider sees the same answers on its alert; answers no alert outside.
 		const narino = await list('narino');
 		expect(narino.alerts.find((a: Json) => a.code === '52835' && a.rule === 'threat').responses).toHaveLength(
-			2
+			3
 		);
 		const outside = await send('POST', '/api/alerts/responses', 'narino', {
 			...tumaco,

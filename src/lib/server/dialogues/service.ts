@@ -270,6 +270,13 @@ export function createDialogueService({ db, release }: ServiceDeps) {
 					id
 				).changes;
 				if (changed === 0) throw new ServiceError('not_found', `No commitment ${id}`);
+				// The alerts it answers (src/lib/server/alerts) keep the day it was done, for "on time".
+				statement(
+					db,
+					`UPDATE alert_responses SET status = :status,
+					   done_on = CASE WHEN :status = 'done' THEN coalesce(done_on, :today) ELSE NULL END
+					 WHERE commitment_id = :id`
+				).run({ status: input.status, today: today(), id });
 				if (input.note) {
 					statement(db, 'INSERT INTO commitment_notes (commitment_id, noted_on, note) VALUES (?, ?, ?)').run(
 						id,
