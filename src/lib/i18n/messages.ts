@@ -670,7 +670,104 @@ const es = {
 	'community.figures.none': 'Todavía no hay reportes verificados.',
 	'community.figures.count': 'Casos',
 	'community.figures.reports': 'Reportes',
-	'community.figures.months': 'Meses'
+	'community.figures.months': 'Meses',
+	'alerts.title': 'Alertas tempranas',
+	'alerts.link': 'Alertas',
+	'alerts.intro':
+		'Dónde la violencia está subiendo: reglas de ACLED sobre las cifras exactas de cada lugar que usted puede ver. Una alerta no es una prueba; es una señal para mirar.',
+	'alerts.filters': 'Filtros',
+	'alerts.category': 'Problema',
+	'alerts.level': 'Nivel',
+	'alerts.level.municipality': 'Municipios',
+	'alerts.level.department': 'Departamentos',
+	'alerts.month': 'Mes',
+	'alerts.show': 'Mostrar',
+	'alerts.count': '{n} alertas en {month}',
+	'alerts.none': 'Ninguna regla se dispara en {month} para este problema y nivel.',
+	'alerts.rule.threat': 'Amenaza',
+	'alerts.rule.threat.help':
+		'El mes alcanza el doble de la media de los 12 meses anteriores (media ≥ 1). ACLED.',
+	'alerts.rule.surge': 'Repunte semanal',
+	'alerts.rule.surge.help':
+		'La semana ISO alcanza el doble de la media de las 4 anteriores (media ≥ 1). ACLED.',
+	'alerts.rule.change': 'Aumento',
+	'alerts.rule.change.help':
+		'Más de 10 % (moderado) o 25 % (grande) sobre la media de los 12 meses o 4 semanas anteriores. ACLED Trendfinder.',
+	'alerts.rule.anomaly': 'Anomalía',
+	'alerts.rule.anomaly.help':
+		'Por encima del límite superior de una línea base binomial negativa con estacionalidad (Farrington flexible).',
+	'alerts.grain.month': 'mensual',
+	'alerts.grain.week': 'semanal',
+	'alerts.changeLevel.large-increase': 'aumento grande',
+	'alerts.changeLevel.moderate-increase': 'aumento moderado',
+	'alerts.current': 'Actual',
+	'alerts.baseline': 'Línea base',
+	'alerts.threshold': 'Umbral',
+	'alerts.chart':
+		'{name}: serie de {n} periodos hasta {period}; línea base {baseline}, umbral {threshold}, actual {current}',
+	'alerts.acknowledge': 'Marcar como vista',
+	'alerts.acknowledged': 'Vista por usted',
+	'alerts.acknowledgements': 'Vista por {n} personas',
+	'alerts.note': 'Nota (opcional)',
+	'alerts.saved': 'Alerta marcada como vista.',
+	'alerts.error': 'No se pudo guardar: {message}',
+	'alerts.gapped':
+		'{n} lugares sin evaluar en alguna regla porque un mes que la regla lee no está cubierto por las fuentes (un vacío no es un cero).',
+	'alerts.partialDepartments':
+		'Solo se listan los departamentos que están completos en su jurisdicción: el total de un departamento incluiría municipios que usted no puede ver.',
+	'alerts.weekly': 'Las fuentes fechan por día: también se evalúan las semanas ISO que terminan en el mes.',
+	'alerts.monthlyOnly': 'Las fuentes no fechan por día: solo reglas mensuales.',
+	'alerts.csv': 'Descargar CSV',
+	'alerts.feed.title': 'Fuente Atom personal',
+	'alerts.feed.help':
+		'Una dirección privada para leer estas alertas en un lector de fuentes sin abrir la aplicación. Muestra lo que usted puede ver; no la comparta. Puede revocarla cuando quiera.',
+	'alerts.feed.create': 'Crear dirección para este problema y nivel',
+	'alerts.feed.replace': 'Crear una nueva (la anterior deja de funcionar)',
+	'alerts.feed.revoke': 'Revocar',
+	'alerts.feed.active': 'Activa desde {created} para: {categories} ({level}).',
+	'alerts.feed.lastUsed': 'Último uso: {when}.',
+	'alerts.feed.none': 'No tiene una dirección activa.',
+	'alerts.feed.url': 'Su dirección (se muestra una sola vez; cópiela ahora):',
+	'alerts.feed.revoked': 'Dirección revocada.',
+	'alerts.summary.share':
+		'Con respuesta: {responded} de {total} alertas; a tiempo: {onTime} de {due} respuestas vencidas.',
+	'alerts.responses': 'Respuestas',
+	'alerts.respond': 'Responder con un compromiso',
+	'alerts.respond.institution': 'Institución',
+	'alerts.respond.action': 'Acción',
+	'alerts.respond.due': 'Fecha límite',
+	'alerts.respond.save': 'Guardar compromiso',
+	'alerts.respond.link': 'O un compromiso de un diálogo',
+	'alerts.respond.linkSave': 'Vincular',
+	'alerts.respond.choose': 'Elija un compromiso',
+	'alerts.respond.saved': 'Compromiso guardado.',
+	'alerts.status.open': 'abierto',
+	'alerts.status.in_progress': 'en curso',
+	'alerts.status.done': 'cumplido',
+	'alerts.status.overdue': 'vencido',
+	'alerts.due': 'vence {date}',
+	'alerts.doneOn': 'cumplido el {date}',
+	'alerts.fromDialogue': 'del diálogo «{title}»',
+	'alerts.markDone': 'Marcar cumplido',
+	'alerts.outcome.link': 'Ver resultado',
+	'alerts.outcome.title': 'Resultado de una respuesta',
+	'alerts.outcome.back': '← Volver a las alertas',
+	'alerts.outcome.intro':
+		'{name}: eventos por mes antes de la alerta ({before}) y después de la fecha límite ({after}), frente a la media de {n} municipios comparables del mismo departamento con un nivel parecido antes.',
+	'alerts.outcome.estimate':
+		'Diferencia en diferencias: {estimate} eventos por mes (intervalo del 95 %: {low} a {high}).',
+	'alerts.outcome.changes':
+		'Cambio del lugar: {place} por mes; cambio medio de los comparables: {comparison} por mes.',
+	'alerts.outcome.caveat':
+		'No es prueba de causalidad: los lugares no se asignan al azar, y una alerta elige un lugar en un pico, así que parte de cualquier baja es regresión a la media.',
+	'alerts.outcome.place': 'El lugar',
+	'alerts.outcome.comparison': 'Media de los comparables',
+	'alerts.outcome.comparisons': 'Municipios comparables',
+	'alerts.outcome.chart':
+		'Serie mensual del lugar y de la media de los comparables; la franja marca el periodo posterior.',
+	'dialogues.answersAlert': 'Responde a la alerta {alert}',
+	'alerts.outcome.weak':
+		'Comparación débil: el lugar tenía {place} eventos por mes antes y los comparables {comparison}; ningún municipio del departamento tiene un nivel parecido.'
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -1334,7 +1431,102 @@ const en: Messages = {
 	'community.figures.none': 'No verified reports yet.',
 	'community.figures.count': 'Cases',
 	'community.figures.reports': 'Reports',
-	'community.figures.months': 'Months'
+	'community.figures.months': 'Months',
+	'alerts.title': 'Early warnings',
+	'alerts.link': 'Alerts',
+	'alerts.intro':
+		'Where violence is rising: ACLED rules on the exact figures of every place you may see. An alert is not proof; it is a signal to look.',
+	'alerts.filters': 'Filters',
+	'alerts.category': 'Issue',
+	'alerts.level': 'Level',
+	'alerts.level.municipality': 'Municipalities',
+	'alerts.level.department': 'Departments',
+	'alerts.month': 'Month',
+	'alerts.show': 'Show',
+	'alerts.count': '{n} alerts in {month}',
+	'alerts.none': 'No rule fires in {month} for this issue and level.',
+	'alerts.rule.threat': 'Threat',
+	'alerts.rule.threat.help': 'The month reaches twice the mean of the 12 months before (mean ≥ 1). ACLED.',
+	'alerts.rule.surge': 'Weekly surge',
+	'alerts.rule.surge.help': 'The ISO week reaches twice the mean of the 4 before (mean ≥ 1). ACLED.',
+	'alerts.rule.change': 'Increase',
+	'alerts.rule.change.help':
+		'Over 10 % (moderate) or 25 % (large) above the mean of the 12 months or 4 weeks before. ACLED Trendfinder.',
+	'alerts.rule.anomaly': 'Anomaly',
+	'alerts.rule.anomaly.help':
+		'Above the upper bound of a seasonal negative-binomial baseline (Farrington flexible).',
+	'alerts.grain.month': 'monthly',
+	'alerts.grain.week': 'weekly',
+	'alerts.changeLevel.large-increase': 'large increase',
+	'alerts.changeLevel.moderate-increase': 'moderate increase',
+	'alerts.current': 'Current',
+	'alerts.baseline': 'Baseline',
+	'alerts.threshold': 'Threshold',
+	'alerts.chart':
+		'{name}: series of {n} periods up to {period}; baseline {baseline}, threshold {threshold}, current {current}',
+	'alerts.acknowledge': 'Acknowledge',
+	'alerts.acknowledged': 'Acknowledged by you',
+	'alerts.acknowledgements': 'Acknowledged by {n} people',
+	'alerts.note': 'Note (optional)',
+	'alerts.saved': 'Alert acknowledged.',
+	'alerts.error': 'Could not save: {message}',
+	'alerts.gapped':
+		'{n} places not evaluated by some rule because a month the rule reads is not covered by the sources (a gap is not a zero).',
+	'alerts.partialDepartments':
+		'Only departments wholly inside your jurisdiction are listed: a department total would include municipalities you may not see.',
+	'alerts.weekly': 'The sources date by day: the ISO weeks ending in the month are evaluated too.',
+	'alerts.monthlyOnly': 'The sources do not date by day: monthly rules only.',
+	'alerts.csv': 'Download CSV',
+	'alerts.feed.title': 'Personal Atom feed',
+	'alerts.feed.help':
+		'A private address to read these alerts in a feed reader without opening the app. It shows what you may see; do not share it. You can revoke it at any time.',
+	'alerts.feed.create': 'Create an address for this issue and level',
+	'alerts.feed.replace': 'Create a new one (the old one stops working)',
+	'alerts.feed.revoke': 'Revoke',
+	'alerts.feed.active': 'Active since {created} for: {categories} ({level}).',
+	'alerts.feed.lastUsed': 'Last used: {when}.',
+	'alerts.feed.none': 'You have no active address.',
+	'alerts.feed.url': 'Your address (shown only once; copy it now):',
+	'alerts.feed.revoked': 'Address revoked.',
+	'alerts.summary.share':
+		'Answered: {responded} of {total} alerts; on time: {onTime} of {due} responses past their due date.',
+	'alerts.responses': 'Responses',
+	'alerts.respond': 'Answer with a commitment',
+	'alerts.respond.institution': 'Institution',
+	'alerts.respond.action': 'Action',
+	'alerts.respond.due': 'Due date',
+	'alerts.respond.save': 'Save commitment',
+	'alerts.respond.link': 'Or a commitment from a dialogue',
+	'alerts.respond.linkSave': 'Link',
+	'alerts.respond.choose': 'Choose a commitment',
+	'alerts.respond.saved': 'Commitment saved.',
+	'alerts.status.open': 'open',
+	'alerts.status.in_progress': 'in progress',
+	'alerts.status.done': 'done',
+	'alerts.status.overdue': 'overdue',
+	'alerts.due': 'due {date}',
+	'alerts.doneOn': 'done on {date}',
+	'alerts.fromDialogue': 'from the dialogue “{title}”',
+	'alerts.markDone': 'Mark done',
+	'alerts.outcome.link': 'See outcome',
+	'alerts.outcome.title': 'Outcome of a response',
+	'alerts.outcome.back': '← Back to the alerts',
+	'alerts.outcome.intro':
+		'{name}: events per month before the alert ({before}) and after the due date ({after}), against the mean of {n} comparable municipalities of the same department with a similar level before.',
+	'alerts.outcome.estimate':
+		'Difference in differences: {estimate} events per month (95 % interval: {low} to {high}).',
+	'alerts.outcome.changes':
+		'Change of the place: {place} a month; mean change of the comparisons: {comparison} a month.',
+	'alerts.outcome.caveat':
+		'This is not proof of causality: places are not assigned at random, and an alert picks a place at a peak, so part of any fall is regression to the mean.',
+	'alerts.outcome.place': 'The place',
+	'alerts.outcome.comparison': 'Mean of the comparisons',
+	'alerts.outcome.comparisons': 'Comparable municipalities',
+	'alerts.outcome.chart':
+		'Monthly series of the place and of the mean of the comparisons; the band marks the period after.',
+	'dialogues.answersAlert': 'Answers the alert {alert}',
+	'alerts.outcome.weak':
+		'A weak comparison: the place had {place} events a month before and the comparisons {comparison}; no municipality of the department has a similar level.'
 };
 
 export const dictionaries: { readonly [L in 'es' | 'en']: Messages } = { es, en };

@@ -130,6 +130,8 @@ export type CommitmentView = {
 	title: string;
 	code: string;
 	name: string;
+	/** The early-warning alerts this commitment answers (category|level|code|period|rule keys). */
+	alerts: { key: string; category: string; level: string; month: string }[];
 };
 
 /** A prevention booklet as the dialogues page lists it (its steps are public, see the prevention page). */

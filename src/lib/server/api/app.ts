@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { createServices } from '../services';
 import { loadSession, refuseCrossOrigin, requireDeclaredAccess } from './access';
+import { alertCsvRoutes, alertRoutes } from './alerts';
 import { analysisRoutes } from './analysis';
 import { contextRoutes } from './context';
 import { auditRoutes } from './audit';
@@ -62,6 +63,8 @@ export function createApi(deps: ApiDeps) {
 		.route('/analysis', analysisRoutes(routeDeps))
 		.route('/context', contextRoutes(routeDeps))
 		.route('/community-reports', communityRoutes(routeDeps))
+		.route('/alerts', alertRoutes(routeDeps))
+		.route('/alerts.csv', alertCsvRoutes(routeDeps))
 		.route('/auth', authRoutes(routeDeps))
 		.route('/users', userRoutes(routeDeps))
 		.route('/audit', auditRoutes(routeDeps))

@@ -47,7 +47,7 @@ type DialogueRow = {
 	issues: string;
 };
 
-type CommitmentRow = Omit<CommitmentView, 'status'> & { stored: StoredStatus };
+type CommitmentRow = Omit<CommitmentView, 'status' | 'alerts'> & { stored: StoredStatus; alerts: string };
 
 const EDITORS = ['admin', 'planner'] as const;
 
@@ -134,7 +134,10 @@ export function createDialogueService({ db, release }: ServiceDeps) {
 		const rows = statement(
 			db,
 			`SELECT c.id, c.institution, c.action, c.due_date AS dueDate, c.status AS stored, d.id AS dialogueId, d.title,
-				d.municipality_code AS code, m.name
+				d.municipality_code AS code, m.name,
+				-- The early-warning alerts it answers (src/lib/server/alerts), as a JSON array.
+				(SELECT json_group_array(json_object('key', r.alert_key, 'category', r.category, 'level', r.level,
+				   'month', r.month)) FROM alert_responses r WHERE r.commitment_id = c.id) AS alerts
 			 FROM commitments c JOIN dialogues d ON d.id = c.dialogue_id JOIN municipalities m ON m.code = d.municipality_code
 			 WHERE (@institution IS NULL OR c.institution = @institution) AND (@municipality IS NULL OR d.municipality_code = @municipality)
 			   AND (@unrestricted = 1
@@ -147,7 +150,11 @@ export function createDialogueService({ db, release }: ServiceDeps) {
 			...scopeOf(viewer).sqlParams
 		}) as CommitmentRow[];
 		return rows
-			.map(({ stored, ...r }) => ({ ...r, status: commitmentStatus(stored, r.dueDate, on) }))
+			.map(({ stored, alerts, ...r }) => ({
+				...r,
+				status: commitmentStatus(stored, r.dueDate, on),
+				alerts: JSON.parse(alerts) as CommitmentView['alerts']
+			}))
 			.filter((r) => !filter.status || r.status === filter.status);
 	};
 
@@ -263,6 +270,13 @@ export function createDialogueService({ db, release }: ServiceDeps) {
 					id
 				).changes;
 				if (changed === 0) throw new ServiceError('not_found', `No commitment ${id}`);
+				// The alerts it answers (src/lib/server/alerts) keep the day it was done, for "on time".
+				statement(
+					db,
+					`UPDATE alert_responses SET status = :status,
+					   done_on = CASE WHEN :status = 'done' THEN coalesce(done_on, :today) ELSE NULL END
+					 WHERE commitment_id = :id`
+				).run({ status: input.status, today: today(), id });
 				if (input.note) {
 					statement(db, 'INSERT INTO commitment_notes (commitment_id, noted_on, note) VALUES (?, ?, ?)').run(
 						id,

@@ -6,6 +6,7 @@ import {
 	type ScryptParams
 } from '../auth/password';
 import type { AppConfig } from '../config';
+import { createAlertService } from '../alerts/service';
 import { createAnalysisService } from '../analysis/service';
 import { createContextService } from '../context-layers/service';
 import { createCommunityService } from '../community/service';
@@ -69,6 +70,7 @@ export function createServices({ db, config, testOnlyScrypt }: ServiceOptions) {
 		analysis: createAnalysisService(deps),
 		context: createContextService(deps),
 		community: createCommunityService(deps),
+		alerts: createAlertService(deps),
 		users: createUserService(deps),
 		release: deps.release
 	};

@@ -420,6 +420,46 @@ export function createStatsService(db: DB) {
 		},
 
 		/**
+		 * Every municipality's monthly counts over months `from` … `to` (indices), with which of
+		 * those months its sources cover (listed, or absent from a registry whose absence is zero,
+		 * and inside its department's covered months: a month in a source's gap is not a zero), for
+		 * the early-warning rules (src/lib/server/alerts). `counts` and `covered` are row-major,
+		 * municipality × month; `precision` is the coarsest date precision of the categories'
+		 * sources (null: a category has no source).
+		 */
+		monthlyCounts(categories: readonly string[], from: number, to: number, coverageOf?: CoverageOf) {
+			const s = current();
+			const months = Math.max(0, to - from + 1);
+			const counts = new Float64Array(s.codes.length * months);
+			const covered = new Uint8Array(s.codes.length * months);
+			const coverages = coveragesOf(s, categories, coverageOf);
+			const complete = coverages.length === categories.length && categories.length > 0;
+			const listed = coveredOf(
+				s,
+				categories,
+				s.codes.map(() => ({ first: from, last: to })),
+				coverageOf
+			);
+			// Which months are covered, nationally and in each department with months of its own.
+			const monthsOf = (department?: string) =>
+				Uint8Array.from({ length: months }, (_, i) =>
+					complete && effectiveWindow(coverages, from + i, from + i, department) !== null ? 1 : 0
+				);
+			const national = monthsOf();
+			const own = new Map(departmentsWithOwnCoverage(coverages).map((d) => [d, monthsOf(d)]));
+			s.codes.forEach((_, m) => {
+				counts.set(s.cube.monthly(categories, m, from, to), m * months);
+				if (!listed[m]) return;
+				covered.set(own.get(s.departmentOf[m]!) ?? national, m * months);
+			});
+			const order = { day: 0, month: 1, year: 2 } as const;
+			const precision = complete
+				? coverages.map((c) => c.precision).reduce((a, b) => (order[b] > order[a] ? b : a))
+				: null;
+			return { codes: s.codes, departmentOf: s.departmentOf, months, counts, covered, precision };
+		},
+
+		/**
 		 * Queen neighbours (shared edge or corner) among `codes`, by position in `codes`: the
 		 * spatial statistics run on the municipalities that have a value, so the others drop out.
 		 */

@@ -10,6 +10,7 @@ import * as mfa from './008_mfa';
 import * as release from './009_release';
 import * as coverage from './010_coverage';
 import * as communityReports from './011_community_reports';
+import * as alerts from './012_alerts';
 import * as context from './013_context';
 
 /**
@@ -34,5 +35,6 @@ export const migrations: Migration[] = [
 		sql: communityReports.sql,
 		foreignKeysOff: communityReports.foreignKeysOff
 	},
+	{ version: 12, name: 'alerts', sql: alerts.sql },
 	{ version: 13, name: 'context', sql: context.sql }
 ];
