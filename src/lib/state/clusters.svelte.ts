@@ -2,7 +2,7 @@ import { api, isAbort, read } from '$lib/api';
 import type { CategoryId } from '$lib/domain/categories';
 import type { MapClass } from '$lib/map/thematic';
 import type { SpatialResult, SpatialStatistic, SpatialValue } from '$lib/schemas/analysis';
-import { byKey } from './lookup';
+import { byKey, countByKey } from './lookup';
 
 /**
  * The cluster views of the priorities page: Local Moran's I (LISA cluster map) or Getis-Ord Gi*
@@ -49,11 +49,7 @@ export class ClusterState {
 	readonly byCode: ReadonlyMap<string, SpatialValue> = $derived(
 		byKey(this.result?.values ?? [], (v) => v.code)
 	);
-	readonly counts = $derived.by(() => {
-		const out: Record<string, number> = {};
-		for (const v of this.result?.values ?? []) out[v.cluster] = (out[v.cluster] ?? 0) + 1;
-		return out;
-	});
+	readonly counts = $derived(countByKey(this.result?.values ?? [], (v) => v.cluster));
 
 	#controller: AbortController | null = null;
 	readonly #categories: () => readonly CategoryId[];

@@ -3,7 +3,7 @@ import type { CategoryId } from '$lib/domain/categories';
 import type { EhsaCategory } from '$lib/domain/emerging-hot-spots';
 import type { MapClass } from '$lib/map/thematic';
 import type { EmergingHotSpotValue, EmergingHotSpotsResult } from '$lib/schemas/analysis';
-import { byKey } from './lookup';
+import { byKey, countByKey } from './lookup';
 
 /**
  * The emerging hot spots view of the priorities page: ArcGIS's 17 patterns of one issue's rate
@@ -39,11 +39,7 @@ export class EmergingState {
 	readonly byCode: ReadonlyMap<string, EmergingHotSpotValue> = $derived(
 		byKey(this.result?.values ?? [], (v) => v.code)
 	);
-	readonly counts = $derived.by(() => {
-		const out: Record<string, number> = {};
-		for (const v of this.result?.values ?? []) out[v.category] = (out[v.category] ?? 0) + 1;
-		return out;
-	});
+	readonly counts = $derived(countByKey(this.result?.values ?? [], (v) => v.category));
 
 	#controller: AbortController | null = null;
 

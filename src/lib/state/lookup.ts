@@ -20,3 +20,10 @@ export function valueByKey<T, V>(
 export function positions(list: readonly string[]): ReadonlyMap<string, number> {
 	return new Map(list.map((value, i) => [value, i]));
 }
+
+/** How many items fall under each key, e.g. municipalities per cluster. */
+export function countByKey<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
+	return out;
+}
